@@ -1,0 +1,2 @@
+// Placeholder replaced by the Configuration module.
+public struct AssetForgeConfiguration: Sendable {}

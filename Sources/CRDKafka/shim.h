@@ -1,0 +1,4 @@
+#ifndef ASSETFORGE_CRDKAFKA_SHIM_H
+#define ASSETFORGE_CRDKAFKA_SHIM_H
+#include <librdkafka/rdkafka.h>
+#endif

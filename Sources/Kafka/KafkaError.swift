@@ -1,0 +1,2 @@
+// Placeholder replaced by the binding.
+public struct KafkaError: Error, Sendable {}
