@@ -1,0 +1,289 @@
+import CRDKafka
+import DequeModule
+import Logging
+import Synchronization
+
+/// The state a ``KafkaConsumer`` shares between its polling thread, librdkafka's callbacks (which run on that
+/// thread) and the application's tasks. Every librdkafka call that changes the assignment, the position or the
+/// pause state runs on the polling thread; the application's requests reach it as commands.
+final class ConsumerCore: Sendable {
+    struct PartitionState {
+        var generation: UInt64
+        var tracker = OffsetTracker()
+        var pausedByApplication = false
+    }
+
+    struct State {
+        var buffer: Deque<KafkaConsumerMessage> = []
+        var waiter: CheckedContinuation<Void, Never>?
+        var partitions: [KafkaTopicPartition: PartitionState] = [:]
+        var nextGeneration: UInt64 = 1
+        var pausedForFlowControl = false
+        var commands: [Command] = []
+        var finished = false
+        var failure: KafkaError?
+    }
+
+    /// Work for the polling thread. Runs with the librdkafka handle.
+    struct Command: Sendable {
+        let run: @Sendable (OpaquePointer) -> Void
+    }
+
+    let state = Mutex(State())
+    let logger: Logger
+    let capacity: Int
+    let events: AsyncStream<KafkaConsumerEvent>
+    private let eventSink: AsyncStream<KafkaConsumerEvent>.Continuation
+    /// The consumer queue, set once the client exists; used to wake the polling thread.
+    let wakeQueue = Mutex<RDKafkaQueue?>(nil)
+
+    init(logger: Logger, capacity: Int) {
+        self.logger = logger
+        self.capacity = capacity
+        (events, eventSink) = AsyncStream.makeStream(of: KafkaConsumerEvent.self, bufferingPolicy: .bufferingNewest(1024))
+    }
+
+    // MARK: Application side
+
+    /// Queues a command for the polling thread and wakes it.
+    func submit(_ command: Command) throws(KafkaError) {
+        let accepted = state.withLock { state -> Bool in
+            guard !state.finished else { return false }
+            state.commands.append(command)
+            return true
+        }
+        guard accepted else { throw KafkaError(code: .closed, message: "the consumer is closed") }
+        wake()
+    }
+
+    /// Runs `body` on the polling thread and returns its result.
+    func perform<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws(KafkaError) -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            do {
+                try submit(Command { handle in
+                    do throws(KafkaError) {
+                        continuation.resume(returning: try body(handle))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                })
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    func wake() {
+        wakeQueue.withLock { queue in
+            if let queue { rd_kafka_queue_yield(queue.pointer) }
+        }
+    }
+
+    /// Marks a delivered message done; see ``KafkaConsumer/markDone(_:)``.
+    func markDone(_ topicPartition: KafkaTopicPartition, offset: Int64, generation: UInt64) -> Bool {
+        state.withLock { state in
+            guard state.partitions[topicPartition]?.generation == generation else { return false }
+            return state.partitions[topicPartition]?.tracker.markDone(offset) ?? false
+        }
+    }
+
+    /// Takes the next buffered message, waiting when there is none. Returns nil once closed.
+    func next() async throws -> KafkaConsumerMessage? {
+        while true {
+            let (message, end, error, wakePoller) = state.withLock {
+                state -> (KafkaConsumerMessage?, Bool, KafkaError?, Bool) in
+                if state.finished { return (nil, true, state.failure, false) }
+                guard let message = state.buffer.popFirst() else { return (nil, false, nil, false) }
+                let resume = state.pausedForFlowControl && state.buffer.count <= capacity / 2
+                return (message, false, nil, resume)
+            }
+            if wakePoller { wake() }
+            if let error { throw error }
+            if end { return nil }
+            if let message { return message }
+            try Task.checkCancellation()
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLock { state -> Bool in
+                        if state.finished || !state.buffer.isEmpty || Task.isCancelled { return true }
+                        if let previous = state.waiter {
+                            // Only one iterator is supported; wake the other so it can notice.
+                            previous.resume()
+                        }
+                        state.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    defer { state.waiter = nil }
+                    return state.waiter
+                }
+                waiter?.resume()
+            }
+        }
+    }
+
+    // MARK: Polling thread side
+
+    func takeCommands() -> [Command] {
+        state.withLock { state in
+            defer { state.commands = [] }
+            return state.commands
+        }
+    }
+
+    /// Hands freshly polled messages to the application, dropping those of partitions no longer assigned.
+    func deliver(_ messages: inout [KafkaConsumerMessage]) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.finished else { return nil }
+            for index in messages.indices {
+                let topicPartition = messages[index].topicPartition
+                guard let generation = state.partitions[topicPartition]?.generation,
+                    state.partitions[topicPartition]?.tracker.delivered(messages[index].offset) == true
+                else { continue }
+                messages[index].assignmentGeneration = generation
+                state.buffer.append(messages[index])
+            }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        messages.removeAll(keepingCapacity: true)
+        waiter?.resume()
+    }
+
+    /// Pauses every assigned partition while the buffer is full, and resumes once it has half drained.
+    func applyFlowControl(_ handle: OpaquePointer) {
+        let (pause, resume) = state.withLock { state -> ([KafkaTopicPartition], [KafkaTopicPartition]) in
+            let unpaused = state.partitions.filter { !$0.value.pausedByApplication }.map(\.key)
+            if !state.pausedForFlowControl && state.buffer.count >= capacity {
+                state.pausedForFlowControl = true
+                return (unpaused, [])
+            }
+            if state.pausedForFlowControl && state.buffer.count <= capacity / 2 {
+                state.pausedForFlowControl = false
+                return ([], unpaused)
+            }
+            return ([], [])
+        }
+        if !pause.isEmpty {
+            logger.debug("buffer full: pausing fetch", metadata: ["partitions": "\(pause.count)"])
+            _ = rd_kafka_pause_partitions(handle, RDKafkaTopicPartitionList(pause.map { ($0, nil) }).pointer)
+        }
+        if !resume.isEmpty {
+            _ = rd_kafka_resume_partitions(handle, RDKafkaTopicPartitionList(resume.map { ($0, nil) }).pointer)
+        }
+    }
+
+    /// Commits the done prefix of every partition that advanced. Synchronous; runs on the polling thread.
+    @discardableResult
+    func commitDone(_ handle: OpaquePointer, only: Set<KafkaTopicPartition>? = nil) -> KafkaError? {
+        let pending = state.withLock { state -> [(KafkaTopicPartition, Int64)] in
+            state.partitions.compactMap { topicPartition, partition in
+                if let only, !only.contains(topicPartition) { return nil }
+                return partition.tracker.pendingCommit.map { (topicPartition, $0) }
+            }
+        }
+        guard !pending.isEmpty else { return nil }
+        let list = RDKafkaTopicPartitionList(pending.map { ($0.0, $0.1) })
+        let err = rd_kafka_commit(handle, list.pointer, 0)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            let error = KafkaError.rdKafka(err, "committing offsets failed")
+            logger.warning("offset commit failed; will retry", metadata: ["error": "\(error)"])
+            return error
+        }
+        let failed = Set(list.entries.filter { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }.map(\.topicPartition))
+        state.withLock { state in
+            for (topicPartition, offset) in pending where !failed.contains(topicPartition) {
+                state.partitions[topicPartition]?.tracker.markCommitted(offset)
+            }
+        }
+        return nil
+    }
+
+    /// Serves a rebalance on the polling thread.
+    func rebalance(_ call: RDKafkaClient.RebalanceCall) {
+        let handle = call.handle
+        let entries = RDKafkaTopicPartitionList.entries(of: call.partitions).map(\.topicPartition)
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        switch call.error {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            let pauseNow = state.withLock { state -> Bool in
+                for topicPartition in entries {
+                    state.partitions[topicPartition] = PartitionState(generation: state.nextGeneration)
+                    state.nextGeneration += 1
+                }
+                return state.pausedForFlowControl
+            }
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(handle, call.partitions) {
+                    logger.error("incremental assign failed: \(String(cString: rd_kafka_error_string(error)))")
+                    rd_kafka_error_destroy(error)
+                }
+            } else {
+                _ = rd_kafka_assign(handle, call.partitions)
+            }
+            if pauseNow { _ = rd_kafka_pause_partitions(handle, call.partitions) }
+            logger.info("partitions assigned", metadata: ["partitions": "\(entries)"])
+            eventSink.yield(.assigned(entries))
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            let lost = rd_kafka_assignment_lost(handle) != 0
+            if !lost { commitDone(handle, only: Set(entries)) }
+            let revoked = Set(entries)
+            state.withLock { state in
+                for topicPartition in entries { state.partitions[topicPartition] = nil }
+                state.buffer.removeAll { revoked.contains($0.topicPartition) }
+            }
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(handle, call.partitions) {
+                    logger.error("incremental unassign failed: \(String(cString: rd_kafka_error_string(error)))")
+                    rd_kafka_error_destroy(error)
+                }
+            } else {
+                _ = rd_kafka_assign(handle, nil)
+            }
+            logger.info(lost ? "partitions lost" : "partitions revoked", metadata: ["partitions": "\(entries)"])
+            eventSink.yield(lost ? .lost(entries) : .revoked(entries))
+        default:
+            let error = KafkaError.rdKafka(call.error, "rebalance failed")
+            logger.error("\(error)")
+            state.withLock { state in
+                state.partitions.removeAll()
+                state.buffer.removeAll()
+            }
+            _ = rd_kafka_assign(handle, nil)
+            eventSink.yield(.error(error))
+        }
+    }
+
+    /// Reports an error from librdkafka to the application's event stream.
+    func report(_ error: KafkaError) {
+        logger.warning("kafka consumer error", metadata: ["error": "\(error)"])
+        eventSink.yield(.error(error))
+    }
+
+    /// Ends the message sequence (after a close, or with a fatal error) and the event stream.
+    func finish(failure: KafkaError? = nil) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.finished = true
+            state.failure = state.failure ?? failure
+            state.buffer.removeAll()
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+        eventSink.finish()
+    }
+
+    var isFinished: Bool { state.withLock { $0.finished } }
+}
+
+/// An owned `rd_kafka_queue_t` handle. `@unchecked Sendable`: librdkafka queues are thread-safe.
+final class RDKafkaQueue: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { rd_kafka_queue_destroy(pointer) }
+}

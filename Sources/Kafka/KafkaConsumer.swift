@@ -1,0 +1,342 @@
+import CRDKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// A consumer-group member with manual, gap-safe offset management.
+///
+/// - Messages arrive through ``messages`` (iterate it from one task).
+/// - The application calls ``markDone(_:)`` for each message it finished, in any order; per partition only the
+///   contiguous prefix of done offsets is committed (in the background every `commitInterval`, on revocation and
+///   on ``close()``). Nothing is committed automatically otherwise.
+/// - Rebalances arrive on ``events``. A done-mark for a message whose partition was revoked (or sought) since it
+///   was delivered is ignored.
+/// - A dedicated thread polls librdkafka continuously, so a slow application keeps its group membership; when
+///   `bufferCapacity` messages wait, fetching pauses until half of them were taken.
+public final class KafkaConsumer: Sendable {
+    private let client: RDKafkaClient
+    private let core: ConsumerCore
+    private let poller: PollingThread
+    private let configuration: KafkaConsumerConfiguration
+
+    /// Rebalance and error notifications. The stream ends when the consumer is closed.
+    public var events: AsyncStream<KafkaConsumerEvent> { core.events }
+
+    /// The messages, in order per partition. Iterate from one task only; the sequence ends after ``close()``.
+    public var messages: KafkaConsumerMessages { KafkaConsumerMessages(core: core) }
+
+    /// Creates a consumer. Fails with ``KafkaError/Code/invalidConfiguration`` naming a bad property.
+    ///
+    /// Creation does not contact the brokers; ``connect(configuration:topics:logger:)`` also checks that one answers.
+    public init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger = Logger(label: "assetforge.kafka.consumer")
+    ) throws(KafkaError) {
+        let properties = try configuration.rdKafkaProperties()
+        let core = ConsumerCore(logger: logger, capacity: configuration.bufferCapacity)
+        let callbacks = RDKafkaCallbacks(
+            logger: logger,
+            rebalance: { call in core.rebalance(call) },
+            error: { error in core.report(error) }
+        )
+        let client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: callbacks)
+        rd_kafka_poll_set_consumer(client.handle)
+        guard let queuePointer = rd_kafka_queue_get_consumer(client.handle) else {
+            client.destroy()
+            throw KafkaError(code: .operationFailed, message: "librdkafka gave no consumer queue")
+        }
+        core.wakeQueue.withLock { $0 = RDKafkaQueue(queuePointer) }
+        self.client = client
+        self.core = core
+        self.configuration = configuration
+        let commitInterval = configuration.commitInterval
+        self.poller = PollingThread(name: "kafka-consumer-poll") { _ in
+            ConsumerPollLoop(client: client, core: core, commitInterval: commitInterval).run()
+        }
+    }
+
+    /// Creates a consumer, checks that a broker answers within `connectTimeout`, and subscribes to `topics`.
+    public static func connect(
+        configuration: KafkaConsumerConfiguration,
+        topics: [String],
+        logger: Logger = Logger(label: "assetforge.kafka.consumer")
+    ) async throws -> KafkaConsumer {
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        do {
+            try await consumer.checkBrokers()
+            try consumer.subscribe(topics: topics)
+        } catch {
+            try? await consumer.close()
+            throw error
+        }
+        return consumer
+    }
+
+    /// Throws ``KafkaError/Code/brokerUnreachable`` unless a broker answers a metadata request in time.
+    public func checkBrokers(timeout: Duration? = nil) async throws {
+        let client = self.client
+        let servers = configuration.client.bootstrapServers.joined(separator: ",")
+        let bound = timeout ?? configuration.client.connectTimeout
+        try await BlockingCall.run { try client.checkBrokersAnswer(bootstrapServers: servers, timeout: bound) }
+    }
+
+    /// Joins the group for these topics (replacing an earlier subscription).
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        guard !topics.isEmpty else {
+            throw KafkaError(code: .invalidUse, message: "subscribe needs at least one topic")
+        }
+        let list = RDKafkaTopicPartitionList(topics.map { (KafkaTopicPartition(topic: $0, partition: -1), nil) })
+        let err = rd_kafka_subscribe(client.handle, list.pointer)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError.rdKafka(err, "cannot subscribe to \(topics)")
+        }
+    }
+
+    /// Marks a delivered message finished. Returns false (and changes nothing) when its partition was revoked or
+    /// sought since the message was delivered, or when it was already marked.
+    @discardableResult
+    public func markDone(_ message: KafkaConsumerMessage) -> Bool {
+        core.markDone(message.topicPartition, offset: message.offset, generation: message.assignmentGeneration)
+    }
+
+    /// Commits the done prefix of every partition now, and waits for the broker's answer.
+    public func commit() async throws {
+        let core = self.core
+        try await core.perform { handle throws(KafkaError) in
+            if let error = core.commitDone(handle) { throw error }
+        }
+    }
+
+    /// The partitions currently assigned to this member.
+    public func assignment() -> [KafkaTopicPartition] {
+        core.state.withLock { Array($0.partitions.keys) }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+    }
+
+    /// Stops fetching from these partitions (all assigned ones when nil), for backpressure.
+    /// Messages already buffered are still delivered. Partitions not assigned are ignored.
+    public func pause(_ partitions: [KafkaTopicPartition]? = nil) async throws {
+        try await setPaused(true, partitions)
+    }
+
+    /// Resumes fetching from these partitions (all assigned ones when nil).
+    public func resume(_ partitions: [KafkaTopicPartition]? = nil) async throws {
+        try await setPaused(false, partitions)
+    }
+
+    private func setPaused(_ paused: Bool, _ partitions: [KafkaTopicPartition]?) async throws {
+        let core = self.core
+        try await core.perform { handle throws(KafkaError) in
+            let (targets, flowPaused) = core.state.withLock { state -> ([KafkaTopicPartition], Bool) in
+                let targets = (partitions ?? Array(state.partitions.keys)).filter { state.partitions[$0] != nil }
+                for topicPartition in targets { state.partitions[topicPartition]?.pausedByApplication = paused }
+                return (targets, state.pausedForFlowControl)
+            }
+            guard !targets.isEmpty else { return }
+            let list = RDKafkaTopicPartitionList(targets.map { ($0, nil) })
+            if paused {
+                _ = rd_kafka_pause_partitions(handle, list.pointer)
+            } else if !flowPaused {
+                _ = rd_kafka_resume_partitions(handle, list.pointer)
+            }
+        }
+    }
+
+    /// Moves the read position of assigned partitions to the given offsets (for replay).
+    ///
+    /// Buffered messages of those partitions are dropped and done-marks for messages delivered before are ignored;
+    /// nothing is committed for them until messages from the new position are marked done.
+    public func seek(_ offsets: [KafkaTopicPartition: Int64]) async throws {
+        let core = self.core
+        try await core.perform { handle throws(KafkaError) in
+            let targets = Array(offsets.keys)
+            try core.state.withLock { state throws(KafkaError) in
+                for topicPartition in targets where state.partitions[topicPartition] == nil {
+                    throw KafkaError(code: .invalidUse, message: "cannot seek \(topicPartition): it is not assigned to this consumer")
+                }
+                for topicPartition in targets {
+                    state.partitions[topicPartition]?.generation = state.nextGeneration
+                    state.partitions[topicPartition]?.tracker = OffsetTracker()
+                    state.nextGeneration += 1
+                }
+                let moved = Set(targets)
+                state.buffer.removeAll { moved.contains($0.topicPartition) }
+            }
+            let list = RDKafkaTopicPartitionList(offsets.map { ($0.key, $0.value) })
+            if let error = rd_kafka_seek_partitions(handle, list.pointer, 10_000) {
+                let text = String(cString: rd_kafka_error_string(error))
+                let code = rd_kafka_error_code(error)
+                rd_kafka_error_destroy(error)
+                throw KafkaError(code: .operationFailed, message: "seek failed: \(text)", rdKafkaCode: Int32(code.rawValue))
+            }
+            if let failed = list.entries.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
+                throw KafkaError.rdKafka(failed.error, "seek of \(failed.topicPartition) failed")
+            }
+        }
+    }
+
+    /// Moves assigned partitions (all when nil) to the first message at or after `timestamp`, using the brokers'
+    /// offsets-for-times index. Partitions with no such message move to their end. Returns the offsets sought to.
+    @discardableResult
+    public func seek(toTimestamp timestamp: Date, partitions: [KafkaTopicPartition]? = nil, timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: Int64] {
+        let targets = partitions ?? assignment()
+        guard !targets.isEmpty else { return [:] }
+        let client = self.client
+        let milliseconds = Int64((timestamp.timeIntervalSince1970 * 1000).rounded(.down))
+        let resolved = try await BlockingCall.run { () throws -> [KafkaTopicPartition: Int64] in
+            let list = RDKafkaTopicPartitionList(targets.map { ($0, milliseconds) })
+            let err = rd_kafka_offsets_for_times(client.handle, list.pointer, Int32(clamping: timeout.milliseconds))
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError.rdKafka(err, "offsets-for-times lookup failed")
+            }
+            var result: [KafkaTopicPartition: Int64] = [:]
+            for entry in list.entries {
+                guard entry.error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    throw KafkaError.rdKafka(entry.error, "offsets-for-times lookup of \(entry.topicPartition) failed")
+                }
+                result[entry.topicPartition] = entry.offset < 0 ? Int64(RD_KAFKA_OFFSET_END) : entry.offset
+            }
+            return result
+        }
+        try await seek(resolved)
+        return resolved
+    }
+
+    /// Commits the done prefix, leaves the group (so its partitions move promptly) and releases the client.
+    /// The message sequence ends. Calling it again does nothing.
+    public func close() async throws {
+        let core = self.core
+        let closing: Void? = try? await core.perform { handle throws(KafkaError) in
+            core.commitDone(handle)
+            let err = rd_kafka_consumer_close(handle)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                core.logger.warning("leaving the consumer group failed", metadata: ["error": "\(KafkaError.rdKafka(err, "close"))"])
+            }
+            core.finish()
+        }
+        _ = closing
+        await poller.join()
+    }
+
+    deinit {
+        // Dropped without close(): ask the polling thread to leave the group and release the client.
+        let core = self.core
+        try? core.submit(ConsumerCore.Command { handle in
+            core.commitDone(handle)
+            _ = rd_kafka_consumer_close(handle)
+            core.finish()
+        })
+    }
+}
+
+/// The polling thread's loop: serve commands, poll messages and callbacks, apply flow control, commit.
+private struct ConsumerPollLoop {
+    let client: RDKafkaClient
+    let core: ConsumerCore
+    let commitInterval: Duration
+    private static let batchSize = 512
+
+    func run() {
+        let handle = client.handle
+        let batch = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: Self.batchSize)
+        defer { batch.deallocate() }
+        let queue = core.wakeQueue.withLock { $0 }
+        var converter = MessageConverter()
+        var received: [KafkaConsumerMessage] = []
+        received.reserveCapacity(Self.batchSize + 1)
+        let clock = ContinuousClock()
+        var nextCommit = clock.now.advanced(by: commitInterval)
+
+        while !core.isFinished {
+            for command in core.takeCommands() { command.run(handle) }
+            if core.isFinished { break }
+            core.applyFlowControl(handle)
+
+            if let first = rd_kafka_consumer_poll(handle, 100) {
+                converter.append(first, to: &received, core: core)
+                rd_kafka_message_destroy(first)
+                if let queue {
+                    let count = rd_kafka_consume_batch_queue(queue.pointer, 0, batch, Self.batchSize)
+                    if count > 0 {
+                        for index in 0..<count {
+                            guard let message = batch[index] else { continue }
+                            converter.append(message, to: &received, core: core)
+                            rd_kafka_message_destroy(message)
+                        }
+                    }
+                }
+                if !received.isEmpty { core.deliver(&received) }
+            }
+            if clock.now >= nextCommit {
+                core.commitDone(handle)
+                nextCommit = clock.now.advanced(by: commitInterval)
+            }
+        }
+        core.wakeQueue.withLock { $0 = nil }
+        client.destroy()
+    }
+}
+
+/// Copies librdkafka messages into ``KafkaConsumerMessage`` values, caching topic names.
+private struct MessageConverter {
+    private var topicNames: [OpaquePointer: String] = [:]
+
+    mutating func append(
+        _ pointer: UnsafeMutablePointer<rd_kafka_message_t>,
+        to messages: inout [KafkaConsumerMessage],
+        core: ConsumerCore
+    ) {
+        let message = pointer.pointee
+        guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
+                core.report(.rdKafka(message.err, "consuming from \(topic)[\(message.partition)] failed"))
+            }
+            return
+        }
+        guard let rkt = message.rkt else { return }
+        let topic: String
+        if let cached = topicNames[rkt] {
+            topic = cached
+        } else {
+            topic = String(cString: rd_kafka_topic_name(rkt))
+            topicNames[rkt] = topic
+        }
+        let value: [UInt8] = message.payload.map {
+            Array(UnsafeRawBufferPointer(start: $0, count: message.len))
+        } ?? []
+        let key: [UInt8]? = message.key.map {
+            Array(UnsafeRawBufferPointer(start: $0, count: message.key_len))
+        }
+        var headers: [KafkaHeader] = []
+        var headerList: OpaquePointer?
+        if rd_kafka_message_headers(pointer, &headerList) == RD_KAFKA_RESP_ERR_NO_ERROR, let headerList {
+            let count = rd_kafka_header_cnt(headerList)
+            headers.reserveCapacity(count)
+            for index in 0..<count {
+                var name: UnsafePointer<CChar>?
+                var valuePointer: UnsafeRawPointer?
+                var size = 0
+                guard rd_kafka_header_get_all(headerList, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                    let name
+                else { continue }
+                let bytes = valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
+                headers.append(KafkaHeader(key: String(cString: name), value: bytes))
+            }
+        }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let milliseconds = rd_kafka_message_timestamp(pointer, &timestampType)
+        let timestamp = milliseconds >= 0 ? Date(timeIntervalSince1970: Double(milliseconds) / 1000) : nil
+        messages.append(
+            KafkaConsumerMessage(
+                topic: topic,
+                partition: message.partition,
+                offset: message.offset,
+                key: key,
+                value: value,
+                headers: headers,
+                timestamp: timestamp,
+                assignmentGeneration: 0
+            )
+        )
+    }
+}
