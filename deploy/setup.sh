@@ -38,8 +38,9 @@ version_ge() { # version_ge A B: A >= B
 started=$SECONDS
 
 # 0. The platform.
-command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
-    || die "this set-up needs a Debian or Ubuntu machine (dpkg and apt-get not found)"
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    die "this set-up needs a Debian or Ubuntu machine (dpkg and apt-get not found)"
+fi
 if [ -r /etc/os-release ]; then
     # shellcheck disable=SC1091
     os=$(. /etc/os-release && printf '%s %s' "${ID:-?}" "${VERSION_ID:-?}")
