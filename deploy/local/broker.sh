@@ -171,7 +171,7 @@ cmd_create_topics() {
         partitions=${spec##*:}
         if out=$(NO_COLOR=1 "$tansu" topic create "$name" --partitions "$partitions" \
                 --broker "tcp://$HOST:$port" 2>&1); then
-            log "created topic $name ($partitions partitions)"
+            log "created topic $name (partitions: $partitions)"
         elif grep -qi 'already exists' <<<"$out"; then
             existing=$("${PROBE[@]}" wait --host "$HOST" --port "$port" --timeout 5 --topics 2>/dev/null || true)
             have=$(awk -v n="$name" '$1 == n {print $2}' <<<"$existing")
