@@ -23,10 +23,12 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     if [ -n "$port" ]; then
-        if [ "$rc" -ne 0 ] || [ "${#failed[@]}" -gt 0 ]; then
+        if [ "$rc" -ne 0 ]; then
             "${BROKER[@]}" log --port "$port" --lines 40 || true
+            "${BROKER[@]}" stop --port "$port" || true
+        else
+            "${BROKER[@]}" stop --port "$port" --remove-log || true
         fi
-        "${BROKER[@]}" stop --port "$port" || true
     fi
     exit "$rc"
 }

@@ -23,7 +23,8 @@ Commands:
   create-topics [--port P] NAME:PARTITIONS...
                                    create topics; topics that already exist are left as they are
   topics [--port P]                list topics and partition counts (from a Metadata request)
-  stop [--port P] [--timeout S]    stop it: TERM, then KILL after S seconds (default 10)
+  stop [--port P] [--timeout S] [--remove-log]
+                                   stop it: TERM, then KILL after S seconds (default 10)
   status [--port P]                show brokers started from this checkout (exit 3: not running)
   log [--port P] [--lines N]       print the last N lines of the broker's log (default 40)
   free-port                        print a free TCP port on $HOST
@@ -262,6 +263,7 @@ port=$DEFAULT_PORT
 port_given=""
 timeout=""
 lines=40
+remove_log=""
 args=()
 while [ "$#" -gt 0 ]; do
     case "$1" in
@@ -270,6 +272,7 @@ while [ "$#" -gt 0 ]; do
         --timeout) [ "$#" -ge 2 ] || die "--timeout needs a value"; timeout=$2; shift 2 ;;
         --timeout=*) timeout=${1#--timeout=}; shift ;;
         --lines) [ "$#" -ge 2 ] || die "--lines needs a value"; lines=$2; shift 2 ;;
+        --remove-log) remove_log=1; shift ;;
         -h | --help) usage; exit 0 ;;
         -*) die "unknown option '$1' (see: bash deploy/local/broker.sh --help)" ;;
         *) args+=("$1"); shift ;;
@@ -286,7 +289,10 @@ case "$command" in
     wait) cmd_wait "$port" "${timeout:-30}" ;;
     create-topics) cmd_create_topics "$port" ${args[@]+"${args[@]}"} ;;
     topics) cmd_topics "$port" ;;
-    stop) cmd_stop "$port" "${timeout:-10}" ;;
+    stop)
+        cmd_stop "$port" "${timeout:-10}"
+        [ -z "$remove_log" ] || rm -f "$(log_file "$port")"
+        ;;
     status) cmd_status "${port_given:+$port}" ;;
     log) cmd_log "$port" "$lines" ;;
     free-port) "${PROBE[@]}" free-port --host "$HOST" ;;
