@@ -52,13 +52,22 @@ fi
 log "distribution offers librdkafka '${candidate:-none}' (< $MIN_VERSION): building 2.8 from Debian 13's source package"
 apt-get install -y -qq "${BUILD_DEPS[@]}" >/dev/null
 
+# Debian's source package comes from a Debian mirror: the machine's own on Debian, otherwise
+# (Ubuntu 22.04) deb.debian.org, verified with Debian's archive keyring.
+# shellcheck disable=SC1091
+os_id=$(. /etc/os-release 2>/dev/null && printf '%s' "${ID:-}")
+if [ "$os_id" != debian ] && [ ! -f /usr/share/keyrings/debian-archive-keyring.gpg ]; then
+    log "installing debian-archive-keyring to verify Debian's source package"
+    apt-get install -y -qq debian-archive-keyring >/dev/null
+fi
 mirror=""
 for f in /etc/apt/sources.list.d/*.sources; do
+    [ "$os_id" = debian ] || break
     [ -f "$f" ] || continue
     mirror=$(awk '/^URIs:/ {print $2; exit}' "$f")
     [ -n "$mirror" ] && break
 done
-if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+if [ -z "$mirror" ] && [ "$os_id" = debian ] && [ -f /etc/apt/sources.list ]; then
     mirror=$(awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list)
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
