@@ -1,7 +1,11 @@
 import ArgumentParser
 
+/// The `assetforge` executable.
 @main
 struct AssetForgeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "assetforge", abstract: "AssetForge")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "assetforge",
+        abstract: "Turns product events on Kafka into AI-generated marketing assets.",
+        subcommands: [SmokeCommand.self]
+    )
 }
