@@ -150,9 +150,18 @@ struct ConfigurationLoader {
             }
         } catch {
             let kind = format == .yaml ? "YAML" : "JSON"
-            return fail(.unreadableFile, "is not a valid \(kind) mapping of settings: \(error)")
+            return fail(.unreadableFile, "is not a valid \(kind) mapping of settings: \(Self.readable(error))")
         }
         return LoadedFile(path: path, reader: ConfigReader(provider: provider), keys: collector.recordedKeys)
+    }
+
+    /// An error's most useful text: Foundation's JSON errors keep the detail in their debug description.
+    private static func readable(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSCocoaErrorDomain, let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String {
+            return detail
+        }
+        return "\(error)"
     }
 
     /// Whether a file has no content: only whitespace, or for YAML also comments and document markers.

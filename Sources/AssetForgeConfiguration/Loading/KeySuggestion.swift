@@ -1,8 +1,20 @@
 /// "Did you mean" for unknown file keys.
 enum KeySuggestion {
-    /// The known key closest to `key` (ignoring case), if it is close enough to be a likely typo.
-    static func closest(to key: String, among candidates: [String]) -> String? {
+    /// The known key or section closest to `key` (ignoring case), if it is close enough to be a likely typo.
+    ///
+    /// Sections (`providers`, `providers.kling`) are candidates too, so `provider.kling` suggests
+    /// `providers.kling`.
+    static func closest(to key: String, among knownKeys: [String]) -> String? {
         let target = Array(key.lowercased())
+        var candidates: [String] = []
+        var seen: Set<String> = []
+        for known in knownKeys {
+            let components = known.split(separator: ".")
+            for length in 1...components.count {
+                let candidate = components.prefix(length).joined(separator: ".")
+                if seen.insert(candidate).inserted { candidates.append(candidate) }
+            }
+        }
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(target, Array(candidate.lowercased()))

@@ -4,14 +4,12 @@ import Foundation
 enum Parse {
     /// A whole number within `range`.
     static func integer(_ text: String, in range: ClosedRange<Int>, note: String = "") throws(InvalidValue) -> Int {
-        let allowed =
-            range.upperBound == Int.max
-            ? "a whole number of at least \(range.lowerBound)" : "a whole number from \(range.lowerBound) to \(range.upperBound)"
+        let bounds = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
         guard let value = Int(text) else {
-            throw InvalidValue("is not a whole number; must be \(allowed)\(note)")
+            throw InvalidValue("is not a whole number; must be a whole number \(bounds)\(note)")
         }
         guard range.contains(value) else {
-            throw InvalidValue("is out of range; must be \(allowed)\(note)")
+            throw InvalidValue("is out of range; must be \(bounds)\(note)")
         }
         return value
     }

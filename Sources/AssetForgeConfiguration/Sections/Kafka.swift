@@ -31,3 +31,19 @@ extension AssetForgeConfiguration {
         public init() {}
     }
 }
+
+extension AssetForgeConfiguration.Kafka: CustomReflectable {
+    /// The stored properties, with sensitive `properties` values shown as `<redacted>`, so that `print`
+    /// and `dump` cannot reveal a SASL password.
+    public var customMirror: Mirror {
+        let redactedProperties = properties.mapValues { _ in Secret.redactedPlaceholder }
+            .merging(properties.filter { !KafkaProperty.isSensitive($0.key) }) { $1 }
+        return Mirror(
+            self,
+            children: [
+                "brokers": brokers, "group": group, "offsetReset": offsetReset,
+                "sessionTimeoutMilliseconds": sessionTimeoutMilliseconds, "properties": redactedProperties,
+            ],
+            displayStyle: .struct)
+    }
+}

@@ -23,8 +23,10 @@ public enum FetchAllowlistEntry: Sendable, Hashable, CustomStringConvertible {
             return
         }
         if text.contains(":") {
-            let parts = text.split(separator: ":")
-            if parts.count == 2, HostName.isValid(String(parts[0])) || IPAddress(String(parts[0])) != nil {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
+                HostName.isValid(String(parts[0])) || IPAddress(String(parts[0])) != nil
+            {
                 throw InvalidValue("\"\(text)\": entries are hosts or addresses without a port")
             }
             throw InvalidValue("\"\(text)\" is not a valid IPv6 address")

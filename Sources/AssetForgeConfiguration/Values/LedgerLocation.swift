@@ -80,6 +80,13 @@ public struct PostgresConnection: Sendable, Equatable, CustomStringConvertible {
         self.parameters = parameters
     }
 
+    /// The query parameters with a `password` parameter shown as `<redacted>`.
+    var redactedParameters: [String: String] {
+        parameters.reduce(into: [:]) { result, parameter in
+            result[parameter.key] = parameter.key.lowercased() == "password" ? Secret.redactedPlaceholder : parameter.value
+        }
+    }
+
     /// `postgres://user:<redacted>@host:port/database?…`.
     public var description: String {
         var text = "postgres://"
@@ -92,10 +99,22 @@ public struct PostgresConnection: Sendable, Equatable, CustomStringConvertible {
         if let port { text += ":\(port)" }
         if let database { text += "/\(database)" }
         if !parameters.isEmpty {
-            text += "?" + parameters.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\($0.key.lowercased() == "password" ? Secret.redactedPlaceholder : $0.value)" }
+            text += "?" + redactedParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: "&")
         }
         return text
+    }
+}
+
+extension PostgresConnection: CustomReflectable {
+    /// The stored properties with a `password` query parameter redacted (``password`` redacts itself).
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "host": host as Any, "port": port as Any, "username": username as Any, "password": password as Any,
+                "database": database as Any, "parameters": redactedParameters,
+            ],
+            displayStyle: .struct)
     }
 }
