@@ -25,6 +25,15 @@ enum KeySuggestion {
         return best.distance <= threshold ? best.candidate : nil
     }
 
+    /// The known environment variable closest to `variable`, if it is close enough to be a likely typo.
+    static func closestVariable(to variable: String, among known: [String]) -> String? {
+        let target = Array(variable)
+        guard let best = known.min(by: { editDistance(target, Array($0)) < editDistance(target, Array($1)) }) else {
+            return nil
+        }
+        return editDistance(target, Array(best)) <= max(2, best.count / 8) ? best : nil
+    }
+
     /// Levenshtein distance.
     static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
