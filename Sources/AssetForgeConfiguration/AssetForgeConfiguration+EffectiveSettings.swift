@@ -36,7 +36,8 @@ extension AssetForgeConfiguration {
 
     /// ``effectiveSettings()`` as an aligned text table with a header (`KEY ENV VALUE SOURCE`), for printing.
     public func effectiveSettingsTable() -> String {
-        let rows = [["KEY", "ENV", "VALUE", "SOURCE"]]
+        let rows =
+            [["KEY", "ENV", "VALUE", "SOURCE"]]
             + effectiveSettings().map { [$0.key, $0.environmentVariable ?? "-", $0.value, $0.source.rawValue] }
         let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in

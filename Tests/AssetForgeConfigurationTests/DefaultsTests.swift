@@ -49,7 +49,8 @@ struct DefaultsTests {
         #expect(providers[account: .minimax].baseURL.absoluteString == "https://api.minimaxi.com")
         #expect(providers[account: .volcengine].baseURL.absoluteString == "https://visual.volcengineapi.com")
 
-        let maxInFlight = Dictionary(uniqueKeysWithValues: GenerationProvider.allCases.map { ($0, providers[limits: $0].maxInFlight) })
+        let maxInFlight = Dictionary(
+            uniqueKeysWithValues: GenerationProvider.allCases.map { ($0, providers[limits: $0].maxInFlight) })
         #expect(maxInFlight == [.wanx: 1, .qwen: 4, .kling: 4, .hailuo: 2, .jimeng: 2])
         #expect(GenerationProvider.allCases.allSatisfy { providers[limits: $0].dailyBudgetCNY == nil })
 
@@ -64,7 +65,8 @@ struct DefaultsTests {
         #expect(rows.allSatisfy { $0.source == .default })
         #expect(rows.first { $0.key == "kafka.brokers" }?.value == "127.0.0.1:9092")
         #expect(rows.first { $0.key == "http.publicBaseURL" }?.value == "http://127.0.0.1:8080")
-        #expect(rows.first { $0.key == "providers.dashscope.apiKey" }?.value == AssetForgeConfiguration.notSetPlaceholder)
+        #expect(
+            rows.first { $0.key == "providers.dashscope.apiKey" }?.value == AssetForgeConfiguration.notSetPlaceholder)
         #expect(rows.first { $0.key == "fetch.allowlist" }?.value == "")
     }
 }

@@ -37,24 +37,31 @@ struct EnvironmentVariableNamesTests {
         let keys = AssetForgeConfiguration().effectiveSettings().map(\.key)
         #expect(keys.count == Set(keys).count)
         #expect(keys.allSatisfy { $0.contains(".") && $0.first!.isLowercase && !$0.contains("_") })
-        for key in ["kafka.brokers", "topics.productListed", "providers.kling.maxInFlight", "providers.wanx.dailyBudget"] {
+        for key in [
+            "kafka.brokers", "topics.productListed", "providers.kling.maxInFlight", "providers.wanx.dailyBudget",
+        ] {
             #expect(keys.contains(key))
         }
     }
 
-    @Test("every variable is read", arguments: [
-        ("ASSETFORGE_KAFKA_GROUP", "g2", "kafka.group", "g2"),
-        ("ASSETFORGE_KAFKA_SESSION_TIMEOUT_MS", "30000", "kafka.sessionTimeoutMs", "30000"),
-        ("ASSETFORGE_DLQ_MAX_MESSAGE_BYTES", "500000", "dlq.maxMessageBytes", "500000"),
-        ("ASSETFORGE_REPUBLISH_ON_REPLAY", "no", "events.republishOnReplay", "false"),
-        ("ASSETFORGE_MAX_UNFINISHED_COMMANDS", "10", "pipeline.maxUnfinishedCommands", "10"),
-        ("ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS", "60", "pipeline.sceneImageWaitSeconds", "60"),
-        ("ASSETFORGE_LOG_LEVEL", "DEBUG", "logging.level", "debug"),
-        ("ASSETFORGE_EVENT_SOURCE", "https://example.com/af", "events.source", "https://example.com/af"),
-        ("ASSETFORGE_JIMENG_MAX_IN_FLIGHT", "7", "providers.jimeng.maxInFlight", "7"),
-        ("ASSETFORGE_HAILUO_DAILY_BUDGET_CNY", "49.50", "providers.hailuo.dailyBudget", "49.5"),
-        ("ASSETFORGE_MINIMAX_BASE_URL", "https://api.minimax.io/", "providers.minimax.baseURL", "https://api.minimax.io"),
-    ])
+    @Test(
+        "every variable is read",
+        arguments: [
+            ("ASSETFORGE_KAFKA_GROUP", "g2", "kafka.group", "g2"),
+            ("ASSETFORGE_KAFKA_SESSION_TIMEOUT_MS", "30000", "kafka.sessionTimeoutMs", "30000"),
+            ("ASSETFORGE_DLQ_MAX_MESSAGE_BYTES", "500000", "dlq.maxMessageBytes", "500000"),
+            ("ASSETFORGE_REPUBLISH_ON_REPLAY", "no", "events.republishOnReplay", "false"),
+            ("ASSETFORGE_MAX_UNFINISHED_COMMANDS", "10", "pipeline.maxUnfinishedCommands", "10"),
+            ("ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS", "60", "pipeline.sceneImageWaitSeconds", "60"),
+            ("ASSETFORGE_LOG_LEVEL", "DEBUG", "logging.level", "debug"),
+            ("ASSETFORGE_EVENT_SOURCE", "https://example.com/af", "events.source", "https://example.com/af"),
+            ("ASSETFORGE_JIMENG_MAX_IN_FLIGHT", "7", "providers.jimeng.maxInFlight", "7"),
+            ("ASSETFORGE_HAILUO_DAILY_BUDGET_CNY", "49.50", "providers.hailuo.dailyBudget", "49.5"),
+            (
+                "ASSETFORGE_MINIMAX_BASE_URL", "https://api.minimax.io/", "providers.minimax.baseURL",
+                "https://api.minimax.io"
+            ),
+        ])
     func variableIsRead(variable: String, value: String, key: String, effective: String) async throws {
         let configuration = try await load(environment: [variable: value])
         let row = try #require(configuration.row(key))
@@ -63,9 +70,11 @@ struct EnvironmentVariableNamesTests {
         #expect(row.source == .environment)
     }
 
-    @Test("booleans accept true/false/1/0/yes/no in any case", arguments: [
-        ("true", true), ("FALSE", false), ("1", true), ("0", false), ("Yes", true), ("no", false),
-    ])
+    @Test(
+        "booleans accept true/false/1/0/yes/no in any case",
+        arguments: [
+            ("true", true), ("FALSE", false), ("1", true), ("0", false), ("Yes", true), ("no", false),
+        ])
     func booleans(text: String, expected: Bool) async throws {
         let configuration = try await load(environment: ["ASSETFORGE_REPUBLISH_ON_REPLAY": text])
         #expect(configuration.events.republishOnReplay == expected)
@@ -76,5 +85,23 @@ struct EnvironmentVariableNamesTests {
         let configuration = try await load(environment: ["ASSETFORGE_KAFKA_GROUP": "", "DASHSCOPE_API_KEY": " "])
         #expect(configuration.kafka.group == "assetforge")
         #expect(configuration.providers[account: .dashscope].apiKey == nil)
+    }
+}
+
+@Suite("Unknown environment variables")
+struct UnknownEnvironmentVariableTests {
+    @Test("unknown ASSETFORGE_ variables are listed with a suggestion; others are ignored")
+    func unknownVariables() {
+        let issues = AssetForgeConfiguration.unknownEnvironmentVariables(in: [
+            "ASSETFORGE_KAFKA_BROKER": "x:1",
+            "ASSETFORGE_KAFKA_BROKERS": "x:1",
+            "ASSETFORGE_CONFIG": "a.yaml",
+            "ASSETFORGE_SOMETHING_ELSE_ENTIRELY": "1",
+            "HOME": "/root",
+        ])
+        #expect(issues.map(\.environmentVariable) == ["ASSETFORGE_KAFKA_BROKER", "ASSETFORGE_SOMETHING_ELSE_ENTIRELY"])
+        #expect(issues.map(\.suggestion) == ["ASSETFORGE_KAFKA_BROKERS", nil])
+        #expect(issues.allSatisfy { $0.code == .unknownKey })
+        #expect(issues[0].description.contains("did you mean ASSETFORGE_KAFKA_BROKERS?"))
     }
 }

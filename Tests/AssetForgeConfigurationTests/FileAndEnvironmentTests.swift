@@ -133,7 +133,9 @@ struct FileAndEnvironmentTests {
             #expect(configuration.http.port == 0)
             #expect(configuration.http.publicBaseURL?.absoluteString == "https://assets.example.com/af")
             #expect(configuration.providers[limits: .qwen].maxInFlight == 2)
-            #expect(configuration.providers[account: .volcengine].baseURL.absoluteString == "https://visual.example.com:8443")
+            #expect(
+                configuration.providers[account: .volcengine].baseURL.absoluteString
+                    == "https://visual.example.com:8443")
             #expect(configuration.events.source == "urn:assetforge:staging")
             #expect(configuration.events.republishOnReplay == false)
             #expect(configuration.deadLetter.maxMessageBytes == 500_000)
@@ -179,7 +181,8 @@ struct FileAndEnvironmentTests {
             #expect(configuration.configFile == variablePath)
 
             try await withConfigFile(#"{"kafka": {"group": "from-flag-file"}}"#, extension: "json") { flagPath in
-                let configuration = try await load(configFile: flagPath, environment: ["ASSETFORGE_CONFIG": variablePath])
+                let configuration = try await load(
+                    configFile: flagPath, environment: ["ASSETFORGE_CONFIG": variablePath])
                 #expect(configuration.kafka.group == "from-flag-file")
             }
         }
@@ -216,16 +219,19 @@ struct FileAndEnvironmentTests {
 
     @Test("a missing file is a clear error")
     func missingFile() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).yaml")
+            .path
         let issue = try await singleIssue(environment: ["ASSETFORGE_CONFIG": path])
         #expect(issue.code == .fileNotFound)
         #expect(issue.description.contains(path))
         #expect(issue.description.contains("does not exist"))
     }
 
-    @Test("unparsable files are clear errors", arguments: [
-        ("kafka: [unclosed\n", "yaml"), ("{\"kafka\": ", "json"), ("[1, 2]", "json"), ("- a\n- b\n", "yaml"),
-    ])
+    @Test(
+        "unparsable files are clear errors",
+        arguments: [
+            ("kafka: [unclosed\n", "yaml"), ("{\"kafka\": ", "json"), ("[1, 2]", "json"), ("- a\n- b\n", "yaml"),
+        ])
     func unparsableFile(contents: String, fileExtension: String) async throws {
         try await withConfigFile(contents, extension: fileExtension) { path in
             let issue = try await singleIssue(configFile: path)
@@ -237,7 +243,8 @@ struct FileAndEnvironmentTests {
 
     @Test("file problems are reported together with environment problems")
     func fileAndEnvironmentProblemsTogether() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).json")
+            .path
         let error = try #require(await loadError(configFile: path, environment: ["ASSETFORGE_HTTP_PORT": "http"]))
         #expect(error.issues.map(\.code) == [.fileNotFound, .invalidValue])
     }

@@ -115,7 +115,8 @@ struct SecretTests {
 
     @Test("a secret in the file is redacted in errors about the file")
     func secretInBadFile() async throws {
-        try await withConfigFile(#"{"providers": {"kling": {"accessKey": "kling-access-0002"}}}"#, extension: "json") { path in
+        try await withConfigFile(#"{"providers": {"kling": {"accessKey": "kling-access-0002"}}}"#, extension: "json") {
+            path in
             let issue = try await singleIssue(configFile: path)
             #expect(issue.environmentVariable == "KLING_SECRET_KEY")
             expectNoSecret(in: issue.description)

@@ -16,7 +16,9 @@ struct ValidationTests {
         #expect(issue.value == value, sourceLocation: sourceLocation)
         #expect(issue.source == .environment, sourceLocation: sourceLocation)
         let text = issue.description
-        #expect(text.contains(key) && text.contains(variable) && text.contains("\"\(value)\""), "\(text)", sourceLocation: sourceLocation)
+        #expect(
+            text.contains(key) && text.contains(variable) && text.contains("\"\(value)\""), "\(text)",
+            sourceLocation: sourceLocation)
         #expect(text.contains(allowed), "\(text)", sourceLocation: sourceLocation)
     }
 
@@ -33,7 +35,8 @@ struct ValidationTests {
         #expect(http.resolvedPublicBaseURL(boundPort: 41234).absoluteString == "http://127.0.0.1:41234")
     }
 
-    @Test("bad topic names", arguments: ["has space", ".", "..", "topic/with/slash", String(repeating: "t", count: 250)])
+    @Test(
+        "bad topic names", arguments: ["has space", ".", "..", "topic/with/slash", String(repeating: "t", count: 250)])
     func badTopic(name: String) async throws {
         try await expectInvalid(
             "ASSETFORGE_TOPIC_SKU_PROMOTED", name, key: "topics.skuPromoted", allowed: "1–249 characters of a–z")
@@ -59,23 +62,33 @@ struct ValidationTests {
             allowed: "trace, debug, info, notice, warning, error, critical")
     }
 
-    @Test("bad URL schemes", arguments: [
-        ("ASSETFORGE_LEDGER_URL", "mysql://db/x", "ledger.url", "sqlite://PATH, postgres://… or postgresql://…"),
-        ("ASSETFORGE_STORE_URL", "gs://bucket", "store.url", "file://PATH, oss://BUCKET?region=… or s3://BUCKET?region=…"),
-        ("ASSETFORGE_KLING_BASE_URL", "ftp://api-beijing.klingai.com", "providers.kling.baseURL", "http(s)://host[:port]"),
-        ("ASSETFORGE_PUBLIC_BASE_URL", "ws://example.com", "http.publicBaseURL", "http(s)://host[:port][/path]"),
-    ])
+    @Test(
+        "bad URL schemes",
+        arguments: [
+            ("ASSETFORGE_LEDGER_URL", "mysql://db/x", "ledger.url", "sqlite://PATH, postgres://… or postgresql://…"),
+            (
+                "ASSETFORGE_STORE_URL", "gs://bucket", "store.url",
+                "file://PATH, oss://BUCKET?region=… or s3://BUCKET?region=…"
+            ),
+            (
+                "ASSETFORGE_KLING_BASE_URL", "ftp://api-beijing.klingai.com", "providers.kling.baseURL",
+                "http(s)://host[:port]"
+            ),
+            ("ASSETFORGE_PUBLIC_BASE_URL", "ws://example.com", "http.publicBaseURL", "http(s)://host[:port][/path]"),
+        ])
     func badScheme(variable: String, value: String, key: String, allowed: String) async throws {
         try await expectInvalid(variable, value, key: key, allowed: allowed)
     }
 
-    @Test("provider base URLs must be scheme, host and port only", arguments: [
-        ("https://dashscope.aliyuncs.com/api/v1", "must not have a path"),
-        ("https://dashscope.aliyuncs.com?region=x", "must not have a query"),
-        ("https://dashscope.aliyuncs.com/#top", "must not have a fragment"),
-        ("dashscope.aliyuncs.com", "is not a URL"),
-        ("https://user:pw@dashscope.aliyuncs.com", "credentials"),
-    ])
+    @Test(
+        "provider base URLs must be scheme, host and port only",
+        arguments: [
+            ("https://dashscope.aliyuncs.com/api/v1", "must not have a path"),
+            ("https://dashscope.aliyuncs.com?region=x", "must not have a query"),
+            ("https://dashscope.aliyuncs.com/#top", "must not have a fragment"),
+            ("dashscope.aliyuncs.com", "is not a URL"),
+            ("https://user:pw@dashscope.aliyuncs.com", "credentials"),
+        ])
     func baseURLShape(value: String, problem: String) async throws {
         let issue = try await singleIssue(environment: ["ASSETFORGE_DASHSCOPE_BASE_URL": value])
         #expect(issue.key == "providers.dashscope.baseURL")
@@ -90,10 +103,12 @@ struct ValidationTests {
         #expect(configuration.providers[account: .kling].baseURL.absoluteString == "https://api.example.com:8443")
     }
 
-    @Test("half Kling credentials name the missing variable", arguments: [
-        ("KLING_ACCESS_KEY", "KLING_SECRET_KEY", "providers.kling.secretKey"),
-        ("KLING_SECRET_KEY", "KLING_ACCESS_KEY", "providers.kling.accessKey"),
-    ])
+    @Test(
+        "half Kling credentials name the missing variable",
+        arguments: [
+            ("KLING_ACCESS_KEY", "KLING_SECRET_KEY", "providers.kling.secretKey"),
+            ("KLING_SECRET_KEY", "KLING_ACCESS_KEY", "providers.kling.accessKey"),
+        ])
     func halfKlingCredentials(present: String, missing: String, missingKey: String) async throws {
         let issue = try await singleIssue(environment: [present: "value-\(UUID())"])
         #expect(issue.code == .missingValue)
@@ -123,16 +138,18 @@ struct ValidationTests {
         #expect(kling.maxInFlight == 4)
     }
 
-    @Test("bad fetch allowlist entries", arguments: [
-        ("10.0.0.0/33", "prefix length \"33\" must be a whole number from 0 to 32"),
-        ("10.0.0.1/8", "did you mean 10.0.0.0/8?"),
-        ("2001:db8::/129", "from 0 to 128"),
-        ("300.1.1.1", "not a valid IPv4 address"),
-        ("10.0.0.0/abc", "prefix length"),
-        ("fe80::zz", "not a valid IPv6 address"),
-        ("bad_host!.com", "not a host name, IP address or CIDR range"),
-        ("example.com:443", "without a port"),
-    ])
+    @Test(
+        "bad fetch allowlist entries",
+        arguments: [
+            ("10.0.0.0/33", "prefix length \"33\" must be a whole number from 0 to 32"),
+            ("10.0.0.1/8", "did you mean 10.0.0.0/8?"),
+            ("2001:db8::/129", "from 0 to 128"),
+            ("300.1.1.1", "not a valid IPv4 address"),
+            ("10.0.0.0/abc", "prefix length"),
+            ("fe80::zz", "not a valid IPv6 address"),
+            ("bad_host!.com", "not a host name, IP address or CIDR range"),
+            ("example.com:443", "without a port"),
+        ])
     func badAllowlist(entry: String, problem: String) async throws {
         let issue = try await singleIssue(environment: ["ASSETFORGE_FETCH_ALLOWLIST": "cdn.example.com, \(entry)"])
         #expect(issue.key == "fetch.allowlist")
@@ -144,11 +161,16 @@ struct ValidationTests {
     @Test("hosts, addresses and CIDR ranges in the allowlist")
     func allowlist() async throws {
         let configuration = try await load(
-            environment: ["ASSETFORGE_FETCH_ALLOWLIST": " CDN.Example.com,*.alicdn.com, 203.0.113.7,2001:db8::1, 10.0.0.0/8 ,2001:db8::/32,0.0.0.0/0,"])
+            environment: [
+                "ASSETFORGE_FETCH_ALLOWLIST":
+                    " CDN.Example.com,*.alicdn.com, 203.0.113.7,2001:db8::1, 10.0.0.0/8 ,2001:db8::/32,0.0.0.0/0,"
+            ])
         let entries = configuration.fetch.allowlist
-        #expect(entries.map(\.description) == [
-            "cdn.example.com", "*.alicdn.com", "203.0.113.7", "2001:db8::1", "10.0.0.0/8", "2001:db8::/32", "0.0.0.0/0",
-        ])
+        #expect(
+            entries.map(\.description) == [
+                "cdn.example.com", "*.alicdn.com", "203.0.113.7", "2001:db8::1", "10.0.0.0/8", "2001:db8::/32",
+                "0.0.0.0/0",
+            ])
         guard case .network(let v4) = entries[4], case .network(let v6) = entries[5] else {
             Issue.record("expected networks, got \(entries)")
             return
@@ -160,13 +182,18 @@ struct ValidationTests {
         #expect(!v6.contains(IPAddress("2001:db9::1")!))
     }
 
-    @Test("an unknown file key is an error with a suggestion", arguments: [
-        ("kafka:\n  brokrs: a:1\n", "kafka.brokrs", "kafka.brokers"),
-        ("topics:\n  productlisted: x\n", "topics.productlisted", "topics.productListed"),
-        ("providers:\n  kling:\n    maxInflight: 2\n", "providers.kling.maxInflight", "providers.kling.maxInFlight"),
-        ("http:\n  publicBaseUrl: https://x.example\n", "http.publicBaseUrl", "http.publicBaseURL"),
-        ("provider:\n  kling: 1\n", "provider.kling", "providers.kling"),
-    ])
+    @Test(
+        "an unknown file key is an error with a suggestion",
+        arguments: [
+            ("kafka:\n  brokrs: a:1\n", "kafka.brokrs", "kafka.brokers"),
+            ("topics:\n  productlisted: x\n", "topics.productlisted", "topics.productListed"),
+            (
+                "providers:\n  kling:\n    maxInflight: 2\n", "providers.kling.maxInflight",
+                "providers.kling.maxInFlight"
+            ),
+            ("http:\n  publicBaseUrl: https://x.example\n", "http.publicBaseUrl", "http.publicBaseURL"),
+            ("provider:\n  kling: 1\n", "provider.kling", "providers.kling"),
+        ])
     func unknownKey(yaml: String, key: String, suggestion: String) async throws {
         try await withConfigFile(yaml, extension: "yaml") { path in
             let issue = try await singleIssue(configFile: path)
@@ -197,24 +224,31 @@ struct ValidationTests {
         }
     }
 
-    @Test("integers must be whole numbers, and in range", arguments: [
-        ("ASSETFORGE_WANX_MAX_IN_FLIGHT", "1.5", "providers.wanx.maxInFlight", "is not a whole number; must be a whole number 1 or more"),
-        ("ASSETFORGE_MAX_UNFINISHED_COMMANDS", "lots", "pipeline.maxUnfinishedCommands", "is not a whole number"),
-        ("ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS", "1e3", "pipeline.sceneImageWaitSeconds", "is not a whole number"),
-        ("ASSETFORGE_KAFKA_SESSION_TIMEOUT_MS", "45s", "kafka.sessionTimeoutMs", "is not a whole number"),
-        ("ASSETFORGE_JIMENG_MAX_IN_FLIGHT", "2.0", "providers.jimeng.maxInFlight", "is not a whole number"),
-        ("ASSETFORGE_QWEN_MAX_IN_FLIGHT", "0", "providers.qwen.maxInFlight", "is out of range; must be 1 or more"),
-        ("ASSETFORGE_DLQ_MAX_MESSAGE_BYTES", "10", "dlq.maxMessageBytes", "must be from 1000 to 1000000000"),
-        ("ASSETFORGE_KAFKA_SESSION_TIMEOUT_MS", "3600001", "kafka.sessionTimeoutMs", "must be from 1 to 3600000"),
-    ])
+    @Test(
+        "integers must be whole numbers, and in range",
+        arguments: [
+            (
+                "ASSETFORGE_WANX_MAX_IN_FLIGHT", "1.5", "providers.wanx.maxInFlight",
+                "is not a whole number; must be a whole number 1 or more"
+            ),
+            ("ASSETFORGE_MAX_UNFINISHED_COMMANDS", "lots", "pipeline.maxUnfinishedCommands", "is not a whole number"),
+            ("ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS", "1e3", "pipeline.sceneImageWaitSeconds", "is not a whole number"),
+            ("ASSETFORGE_KAFKA_SESSION_TIMEOUT_MS", "45s", "kafka.sessionTimeoutMs", "is not a whole number"),
+            ("ASSETFORGE_JIMENG_MAX_IN_FLIGHT", "2.0", "providers.jimeng.maxInFlight", "is not a whole number"),
+            ("ASSETFORGE_QWEN_MAX_IN_FLIGHT", "0", "providers.qwen.maxInFlight", "is out of range; must be 1 or more"),
+            ("ASSETFORGE_DLQ_MAX_MESSAGE_BYTES", "10", "dlq.maxMessageBytes", "must be from 1000 to 1000000000"),
+            ("ASSETFORGE_KAFKA_SESSION_TIMEOUT_MS", "3600001", "kafka.sessionTimeoutMs", "must be from 1 to 3600000"),
+        ])
     func badInteger(variable: String, value: String, key: String, problem: String) async throws {
         try await expectInvalid(variable, value, key: key, allowed: problem)
     }
 
     @Test("a fractional integer in a file names the file key")
     func badIntegerInFile() async throws {
-        for (contents, fileExtension) in [("providers:\n  kling:\n    maxInFlight: 2.5\n", "yaml"),
-                                          (#"{"providers": {"kling": {"maxInFlight": 2.5}}}"#, "json")] {
+        for (contents, fileExtension) in [
+            ("providers:\n  kling:\n    maxInFlight: 2.5\n", "yaml"),
+            (#"{"providers": {"kling": {"maxInFlight": 2.5}}}"#, "json"),
+        ] {
             try await withConfigFile(contents, extension: fileExtension) { path in
                 let issue = try await singleIssue(configFile: path)
                 #expect(issue.key == "providers.kling.maxInFlight")
@@ -229,19 +263,23 @@ struct ValidationTests {
     @Test("a bad boolean lists the accepted spellings")
     func badBoolean() async throws {
         try await expectInvalid(
-            "ASSETFORGE_REPUBLISH_ON_REPLAY", "on", key: "events.republishOnReplay", allowed: "true, false, 1, 0, yes or no")
+            "ASSETFORGE_REPUBLISH_ON_REPLAY", "on", key: "events.republishOnReplay",
+            allowed: "true, false, 1, 0, yes or no")
     }
 
     @Test("bad daily budgets", arguments: ["-5", "12.345", "ten", "1,000"])
     func badBudget(value: String) async throws {
         try await expectInvalid(
-            "ASSETFORGE_KLING_DAILY_BUDGET_CNY", value, key: "providers.kling.dailyBudget", allowed: "at most 2 decimals")
+            "ASSETFORGE_KLING_DAILY_BUDGET_CNY", value, key: "providers.kling.dailyBudget",
+            allowed: "at most 2 decimals")
     }
 
-    @Test("bad brokers", arguments: [
-        ("kafka-1", "is not host:port"), ("kafka-1:0", "from 1 to 65535"), ("kafka-1:99999", "from 1 to 65535"),
-        ("bad host:9092", "not a valid host name"), ("[::1:9092", "[addr]:port"),
-    ])
+    @Test(
+        "bad brokers",
+        arguments: [
+            ("kafka-1", "is not host:port"), ("kafka-1:0", "from 1 to 65535"), ("kafka-1:99999", "from 1 to 65535"),
+            ("bad host:9092", "not a valid host name"), ("[::1:9092", "[addr]:port"),
+        ])
     func badBroker(value: String, problem: String) async throws {
         let issue = try await singleIssue(environment: ["ASSETFORGE_KAFKA_BROKERS": "ok:9092,\(value)"])
         #expect(issue.key == "kafka.brokers")
@@ -251,7 +289,8 @@ struct ValidationTests {
 
     @Test("brokers: IPv4, IPv6 in brackets, blanks ignored; an empty list is rejected")
     func brokers() async throws {
-        let brokers = try await load(environment: ["ASSETFORGE_KAFKA_BROKERS": "10.0.0.1:9092, [::1]:9093,"]).kafka.brokers
+        let brokers = try await load(environment: ["ASSETFORGE_KAFKA_BROKERS": "10.0.0.1:9092, [::1]:9093,"]).kafka
+            .brokers
         #expect(brokers == [KafkaBroker(host: "10.0.0.1", port: 9092), KafkaBroker(host: "::1", port: 9093)])
         #expect(brokers.map(\.description) == ["10.0.0.1:9092", "[::1]:9093"])
 
@@ -330,7 +369,8 @@ struct ValidationTests {
             let text = error.description
             #expect(text.hasPrefix("Invalid AssetForge configuration (9 problems):"))
             for variable in [
-                "ASSETFORGE_HTTP_PORT", "ASSETFORGE_KAFKA_OFFSET_RESET", "ASSETFORGE_TOPIC_DLQ", "ASSETFORGE_LEDGER_URL",
+                "ASSETFORGE_HTTP_PORT", "ASSETFORGE_KAFKA_OFFSET_RESET", "ASSETFORGE_TOPIC_DLQ",
+                "ASSETFORGE_LEDGER_URL",
                 "ASSETFORGE_MINIMAX_BASE_URL", "KLING_SECRET_KEY", "ASSETFORGE_FETCH_ALLOWLIST",
                 "ASSETFORGE_JIMENG_MAX_IN_FLIGHT",
             ] {

@@ -55,8 +55,10 @@ struct ConfigurationLoader {
                 variableByKey[key.description].map { AbsoluteConfigKey([$0]) } ?? key
             })
 
-        let path = configFile ?? (try? environmentProvider.environmentValue(
-            forName: AssetForgeConfiguration.configFileEnvironmentVariable))
+        let path =
+            configFile
+            ?? (try? environmentProvider.environmentValue(
+                forName: AssetForgeConfiguration.configFileEnvironmentVariable))
         var file: LoadedFile?
         if let path, !path.isEmpty {
             file = await openFile(at: path, givenByFlag: configFile != nil)
@@ -72,7 +74,9 @@ struct ConfigurationLoader {
                 .trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
             {
                 found = (.scalar(text), .environment)
-            } else if let file, let value = fileValue(setting.key, shape: setting.shape, isSecret: setting.isSecret, in: file) {
+            } else if let file,
+                let value = fileValue(setting.key, shape: setting.shape, isSecret: setting.isSecret, in: file)
+            {
                 found = (value, .file)
             } else {
                 continue
@@ -113,7 +117,9 @@ struct ConfigurationLoader {
         case "yaml", "yml": format = .yaml
         case "json": format = .json
         case "": return fail(.unsupportedFileFormat, "has no extension; use .yaml, .yml or .json")
-        default: return fail(.unsupportedFileFormat, "has unsupported extension \".\(fileExtension)\"; use .yaml, .yml or .json")
+        default:
+            return fail(
+                .unsupportedFileFormat, "has unsupported extension \".\(fileExtension)\"; use .yaml, .yml or .json")
         }
 
         var isDirectory: ObjCBool = false
@@ -133,11 +139,13 @@ struct ConfigurationLoader {
         let isSecret: @Sendable (String) -> Bool = { key in
             collector.record(key)
             return fileSecretKeys.contains(key)
-                || (key.hasPrefix(KafkaProperty.keyPrefix) && KafkaProperty.isSensitive(String(key.dropFirst(KafkaProperty.keyPrefix.count))))
+                || (key.hasPrefix(KafkaProperty.keyPrefix)
+                    && KafkaProperty.isSensitive(String(key.dropFirst(KafkaProperty.keyPrefix.count))))
         }
         // FileProvider takes its path from a reader; this avoids depending on swift-system's FilePath.
         let location = ConfigReader(
-            provider: InMemoryProvider(name: "config-file", values: ["filePath": ConfigValue(.string(path), isSecret: false)]))
+            provider: InMemoryProvider(
+                name: "config-file", values: ["filePath": ConfigValue(.string(path), isSecret: false)]))
         let provider: any ConfigProvider
         do {
             switch format {
@@ -206,7 +214,9 @@ struct ConfigurationLoader {
                 issues.append(
                     .init(
                         code: .invalidValue, key: key, source: .file,
-                        message: "must be a mapping of librdkafka property names to values, e.g. security.protocol: SASL_SSL"))
+                        message:
+                            "must be a mapping of librdkafka property names to values, e.g. security.protocol: SASL_SSL"
+                    ))
             } else if let example = knownKeys.first(where: { $0.hasPrefix(key + ".") }) {
                 issues.append(
                     .init(

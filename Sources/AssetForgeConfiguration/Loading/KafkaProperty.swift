@@ -19,7 +19,8 @@ enum KafkaProperty {
 
     /// Checks a property name: librdkafka names are letters, digits, `.`, `_` and `-`.
     static func validateName(_ name: String) throws(InvalidValue) {
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) }) else {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) })
+        else {
             throw InvalidValue("\"\(name)\" is not a librdkafka property name (letters, digits, '.', '_' and '-')")
         }
     }

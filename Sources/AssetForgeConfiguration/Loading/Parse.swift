@@ -4,7 +4,9 @@ import Foundation
 enum Parse {
     /// A whole number within `range`.
     static func integer(_ text: String, in range: ClosedRange<Int>, note: String = "") throws(InvalidValue) -> Int {
-        let bounds = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
+        let bounds =
+            range.upperBound == Int.max
+            ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
         guard let value = Int(text) else {
             throw InvalidValue("is not a whole number; must be a whole number \(bounds)\(note)")
         }
@@ -29,7 +31,8 @@ enum Parse {
     }
 
     /// One of an enumeration's raw values, in any case.
-    static func choice<Choice: RawRepresentable<String> & CaseIterable>(_ text: String, of: Choice.Type) throws(InvalidValue)
+    static func choice<Choice: RawRepresentable<String> & CaseIterable>(_ text: String, of: Choice.Type)
+        throws(InvalidValue)
         -> Choice
     {
         guard let value = Choice(rawValue: text.lowercased()) else {
@@ -90,9 +93,11 @@ enum Parse {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         let valid =
             (1...2).contains(parts.count) && !parts[0].isEmpty && parts[0].allSatisfy { $0.isASCII && $0.isNumber }
-            && (parts.count == 1 || ((1...2).contains(parts[1].count) && parts[1].allSatisfy { $0.isASCII && $0.isNumber }))
+            && (parts.count == 1
+                || ((1...2).contains(parts[1].count) && parts[1].allSatisfy { $0.isASCII && $0.isNumber }))
         guard valid, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw InvalidValue("is not an amount in CNY; must be a non-negative number with at most 2 decimals, e.g. 200 or 49.50")
+            throw InvalidValue(
+                "is not an amount in CNY; must be a non-negative number with at most 2 decimals, e.g. 200 or 49.50")
         }
         return value
     }

@@ -21,10 +21,17 @@ extension Setting {
     ]
 
     private static let topicSettings: [Setting] = [
-        .scalar("topics.productListed", "ASSETFORGE_TOPIC_PRODUCT_LISTED", at: \.topics.productListed, parse: Parse.topicName) { $0 },
-        .scalar("topics.skuPromoted", "ASSETFORGE_TOPIC_SKU_PROMOTED", at: \.topics.skuPromoted, parse: Parse.topicName) { $0 },
-        .scalar("topics.assetReady", "ASSETFORGE_TOPIC_ASSET_READY", at: \.topics.assetReady, parse: Parse.topicName) { $0 },
-        .scalar("topics.assetFailed", "ASSETFORGE_TOPIC_ASSET_FAILED", at: \.topics.assetFailed, parse: Parse.topicName) { $0 },
+        .scalar(
+            "topics.productListed", "ASSETFORGE_TOPIC_PRODUCT_LISTED", at: \.topics.productListed,
+            parse: Parse.topicName
+        ) { $0 },
+        .scalar("topics.skuPromoted", "ASSETFORGE_TOPIC_SKU_PROMOTED", at: \.topics.skuPromoted, parse: Parse.topicName)
+        { $0 },
+        .scalar("topics.assetReady", "ASSETFORGE_TOPIC_ASSET_READY", at: \.topics.assetReady, parse: Parse.topicName) {
+            $0
+        },
+        .scalar("topics.assetFailed", "ASSETFORGE_TOPIC_ASSET_FAILED", at: \.topics.assetFailed, parse: Parse.topicName)
+        { $0 },
         .scalar("topics.dlq", "ASSETFORGE_TOPIC_DLQ", at: \.topics.deadLetter, parse: Parse.topicName) { $0 },
     ]
 
@@ -46,10 +53,12 @@ extension Setting {
     private static let httpSettings: [Setting] = [
         .scalar(
             "http.port", "ASSETFORGE_HTTP_PORT", at: \.http.port,
-            parse: { text throws(InvalidValue) in try Parse.integer(text, in: 0...65535, note: " (0 picks a free port)") },
+            parse: { text throws(InvalidValue) in try Parse.integer(text, in: 0...65535, note: " (0 picks a free port)")
+            },
             render: { String($0) }),
         Setting(
-            key: "http.publicBaseURL", environmentVariable: "ASSETFORGE_PUBLIC_BASE_URL", isSecret: false, shape: .scalar,
+            key: "http.publicBaseURL", environmentVariable: "ASSETFORGE_PUBLIC_BASE_URL", isSecret: false,
+            shape: .scalar,
             apply: { raw, configuration throws(InvalidValue) in
                 guard case .scalar(let text) = raw else { throw InvalidValue("must be a single value, not a list") }
                 configuration.http.publicBaseURL = try Parse.publicBaseURL(text)
@@ -66,12 +75,19 @@ extension Setting {
             at: \.providers[account: vendor].baseURL, parse: Parse.providerBaseURL, render: \.absoluteString)
         switch spec.credentials {
         case .apiKey:
-            return [baseURL, .secret("\(prefix).apiKey", "\(spec.environmentStem)_API_KEY", at: \.providers[account: vendor].apiKey)]
+            return [
+                baseURL,
+                .secret("\(prefix).apiKey", "\(spec.environmentStem)_API_KEY", at: \.providers[account: vendor].apiKey),
+            ]
         case .accessKeyPair:
             return [
                 baseURL,
-                .secret("\(prefix).accessKey", "\(spec.environmentStem)_ACCESS_KEY", at: \.providers[account: vendor].accessKey),
-                .secret("\(prefix).secretKey", "\(spec.environmentStem)_SECRET_KEY", at: \.providers[account: vendor].secretKey),
+                .secret(
+                    "\(prefix).accessKey", "\(spec.environmentStem)_ACCESS_KEY",
+                    at: \.providers[account: vendor].accessKey),
+                .secret(
+                    "\(prefix).secretKey", "\(spec.environmentStem)_SECRET_KEY",
+                    at: \.providers[account: vendor].secretKey),
             ]
         }
     }
@@ -93,7 +109,8 @@ extension Setting {
     private static let miscellaneousSettings: [Setting] = [
         .list(
             "fetch.allowlist", "ASSETFORGE_FETCH_ALLOWLIST", at: \.fetch.allowlist,
-            parseElement: { text throws(InvalidValue) in try FetchAllowlistEntry(parsing: text) }, render: \.description),
+            parseElement: { text throws(InvalidValue) in try FetchAllowlistEntry(parsing: text) }, render: \.description
+        ),
         .scalar("events.source", "ASSETFORGE_EVENT_SOURCE", at: \.events.source, parse: Parse.uriReference) { $0 },
         .scalar(
             "events.republishOnReplay", "ASSETFORGE_REPUBLISH_ON_REPLAY", at: \.events.republishOnReplay,
@@ -103,10 +120,12 @@ extension Setting {
             parse: { text throws(InvalidValue) in try Parse.integer(text, in: 1000...1_000_000_000, note: " (bytes)") },
             render: { String($0) }),
         .scalar(
-            "pipeline.maxUnfinishedCommands", "ASSETFORGE_MAX_UNFINISHED_COMMANDS", at: \.pipeline.maxUnfinishedCommands,
+            "pipeline.maxUnfinishedCommands", "ASSETFORGE_MAX_UNFINISHED_COMMANDS",
+            at: \.pipeline.maxUnfinishedCommands,
             parse: Parse.positiveInteger, render: { String($0) }),
         .scalar(
-            "pipeline.sceneImageWaitSeconds", "ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS", at: \.pipeline.sceneImageWaitSeconds,
+            "pipeline.sceneImageWaitSeconds", "ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS",
+            at: \.pipeline.sceneImageWaitSeconds,
             parse: Parse.positiveInteger, render: { String($0) }),
         .scalar(
             "logging.level", "ASSETFORGE_LOG_LEVEL", at: \.logging.level,

@@ -41,7 +41,8 @@ extension Setting {
 
     /// A secret stored at `keyPath`.
     static func secret(
-        _ key: String, _ environmentVariable: String, at keyPath: WritableKeyPath<AssetForgeConfiguration, Secret?> & Sendable
+        _ key: String, _ environmentVariable: String,
+        at keyPath: WritableKeyPath<AssetForgeConfiguration, Secret?> & Sendable
     ) -> Setting {
         scalar(key, environmentVariable, secret: true, at: keyPath, parse: Parse.secret) { $0?.description }
     }

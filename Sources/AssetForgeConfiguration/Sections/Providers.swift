@@ -3,28 +3,31 @@ import Foundation
 extension AssetForgeConfiguration {
     /// Generation providers and the vendor accounts they call.
     ///
-    /// Per vendor (``ProviderVendor``; defaults in its catalogue):
+    /// Per vendor (``ProviderVendor``), a base URL (file key / env, default) and credentials (secrets):
     ///
-    /// | vendor | base URL: file key / env (default) | credentials (secrets) |
-    /// | --- | --- | --- |
-    /// | dashscope | `providers.dashscope.baseURL` / `ASSETFORGE_DASHSCOPE_BASE_URL` (`https://dashscope.aliyuncs.com`) | `DASHSCOPE_API_KEY` (`providers.dashscope.apiKey`) |
-    /// | kling | `providers.kling.baseURL` / `ASSETFORGE_KLING_BASE_URL` (`https://api-beijing.klingai.com`) | `KLING_ACCESS_KEY` and `KLING_SECRET_KEY` (`providers.kling.accessKey`, `.secretKey`) |
-    /// | minimax | `providers.minimax.baseURL` / `ASSETFORGE_MINIMAX_BASE_URL` (`https://api.minimaxi.com`) | `MINIMAX_API_KEY` (`providers.minimax.apiKey`) |
-    /// | volcengine | `providers.volcengine.baseURL` / `ASSETFORGE_VOLCENGINE_BASE_URL` (`https://visual.volcengineapi.com`) | `VOLCENGINE_ACCESS_KEY` and `VOLCENGINE_SECRET_KEY` (`providers.volcengine.accessKey`, `.secretKey`) |
+    /// - dashscope: `providers.dashscope.baseURL` / `ASSETFORGE_DASHSCOPE_BASE_URL`,
+    ///   `https://dashscope.aliyuncs.com`; `providers.dashscope.apiKey` / `DASHSCOPE_API_KEY`.
+    /// - kling: `providers.kling.baseURL` / `ASSETFORGE_KLING_BASE_URL`, `https://api-beijing.klingai.com`;
+    ///   `providers.kling.accessKey` / `KLING_ACCESS_KEY` and `providers.kling.secretKey` / `KLING_SECRET_KEY`.
+    /// - minimax: `providers.minimax.baseURL` / `ASSETFORGE_MINIMAX_BASE_URL`, `https://api.minimaxi.com`;
+    ///   `providers.minimax.apiKey` / `MINIMAX_API_KEY`.
+    /// - volcengine: `providers.volcengine.baseURL` / `ASSETFORGE_VOLCENGINE_BASE_URL`,
+    ///   `https://visual.volcengineapi.com`; `providers.volcengine.accessKey` / `VOLCENGINE_ACCESS_KEY` and
+    ///   `providers.volcengine.secretKey` / `VOLCENGINE_SECRET_KEY`.
     ///
     /// A base URL is `http(s)://host[:port]` only: no path other than `/`, no query, no fragment.
     /// A vendor without credentials is disabled, and so are its providers; a key pair with one half
     /// missing is an error naming the missing variable.
     ///
-    /// Per provider (``GenerationProvider``):
+    /// Per provider (``GenerationProvider``): `providers.<name>.maxInFlight` / `ASSETFORGE_<NAME>_MAX_IN_FLIGHT`
+    /// (a positive integer) and `providers.<name>.dailyBudget` / `ASSETFORGE_<NAME>_DAILY_BUDGET_CNY`
+    /// (CNY, up to 2 decimals; default none, meaning no cap):
     ///
-    /// | provider | vendor | `providers.<name>.maxInFlight` / `ASSETFORGE_<NAME>_MAX_IN_FLIGHT` (default) | `providers.<name>.dailyBudget` / `ASSETFORGE_<NAME>_DAILY_BUDGET_CNY` |
-    /// | --- | --- | --- | --- |
-    /// | wanx | dashscope | 1 | none |
-    /// | qwen | dashscope | 4 | none |
-    /// | kling | kling | 4 | none |
-    /// | hailuo | minimax | 2 | none |
-    /// | jimeng | volcengine | 2 | none |
+    /// - wanx (dashscope): max in flight 1
+    /// - qwen (dashscope): max in flight 4
+    /// - kling (kling): max in flight 4
+    /// - hailuo (minimax): max in flight 2
+    /// - jimeng (volcengine): max in flight 2
     public struct Providers: Sendable, Equatable {
         /// Base URL and credentials per vendor; every vendor has an entry.
         public var accounts: [ProviderVendor: VendorAccount]

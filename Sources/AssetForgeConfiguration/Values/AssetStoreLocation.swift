@@ -95,9 +95,10 @@ public struct ObjectStoreBucket: Sendable, Equatable, CustomStringConvertible {
 
         let slash = location.firstIndex(of: "/")
         let bucket = String(slash.map { location[..<$0] } ?? location)
-        let keyPrefix = slash.map { location[location.index(after: $0)...] }.map {
-            String($0).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        } ?? ""
+        let keyPrefix =
+            slash.map { location[location.index(after: $0)...] }.map {
+                String($0).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            } ?? ""
         try Self.validateBucket(bucket, kind: kind)
 
         var region: String?
@@ -136,7 +137,8 @@ public struct ObjectStoreBucket: Sendable, Equatable, CustomStringConvertible {
 
     private static func validateBucket(_ bucket: String, kind: Kind) throws(InvalidValue) {
         let allowedCharacters = kind == .oss ? "lowercase letters, digits and -" : "lowercase letters, digits, . and -"
-        let rule = "\(kind.name) bucket names are 3–63 \(allowedCharacters), starting and ending with a letter or digit"
+        let rule =
+            "\(kind.name) bucket names are 3–63 \(allowedCharacters), starting and ending with a letter or digit"
         guard !bucket.isEmpty else { throw InvalidValue("has no bucket name; \(rule)") }
         let valid =
             (3...63).contains(bucket.count)

@@ -23,15 +23,22 @@ public enum GenerationProvider: String, Sendable, Hashable, CaseIterable, Custom
         /// The upper-case stem of the variable names, e.g. `WANX`.
         let environmentStem: String
         let defaultMaxInFlight: Int
+
+        init(_ provider: GenerationProvider, _ vendor: ProviderVendor, _ environmentStem: String, maxInFlight: Int) {
+            self.provider = provider
+            self.vendor = vendor
+            self.environmentStem = environmentStem
+            self.defaultMaxInFlight = maxInFlight
+        }
     }
 
-    /// Every provider, one line each.
+    /// Every provider, one line each: name, vendor, variable stem, default max in flight.
     static let catalog: [Spec] = [
-        Spec(provider: .wanx, vendor: .dashscope, environmentStem: "WANX", defaultMaxInFlight: 1),
-        Spec(provider: .qwen, vendor: .dashscope, environmentStem: "QWEN", defaultMaxInFlight: 4),
-        Spec(provider: .kling, vendor: .kling, environmentStem: "KLING", defaultMaxInFlight: 4),
-        Spec(provider: .hailuo, vendor: .minimax, environmentStem: "HAILUO", defaultMaxInFlight: 2),
-        Spec(provider: .jimeng, vendor: .volcengine, environmentStem: "JIMENG", defaultMaxInFlight: 2),
+        Spec(.wanx, .dashscope, "WANX", maxInFlight: 1),
+        Spec(.qwen, .dashscope, "QWEN", maxInFlight: 4),
+        Spec(.kling, .kling, "KLING", maxInFlight: 4),
+        Spec(.hailuo, .minimax, "HAILUO", maxInFlight: 2),
+        Spec(.jimeng, .volcengine, "JIMENG", maxInFlight: 2),
     ]
 
     var spec: Spec { Self.catalog.first { $0.provider == self }! }

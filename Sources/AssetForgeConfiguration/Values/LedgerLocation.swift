@@ -83,7 +83,8 @@ public struct PostgresConnection: Sendable, Equatable, CustomStringConvertible {
     /// The query parameters with a `password` parameter shown as `<redacted>`.
     var redactedParameters: [String: String] {
         parameters.reduce(into: [:]) { result, parameter in
-            result[parameter.key] = parameter.key.lowercased() == "password" ? Secret.redactedPlaceholder : parameter.value
+            result[parameter.key] =
+                parameter.key.lowercased() == "password" ? Secret.redactedPlaceholder : parameter.value
         }
     }
 
@@ -99,7 +100,9 @@ public struct PostgresConnection: Sendable, Equatable, CustomStringConvertible {
         if let port { text += ":\(port)" }
         if let database { text += "/\(database)" }
         if !parameters.isEmpty {
-            text += "?" + redactedParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            text +=
+                "?"
+                + redactedParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: "&")
         }
         return text

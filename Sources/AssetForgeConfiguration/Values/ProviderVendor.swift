@@ -31,18 +31,25 @@ public enum ProviderVendor: String, Sendable, Hashable, CaseIterable, CustomStri
         let environmentStem: String
         let defaultBaseURL: String
         let credentials: CredentialKind
+
+        init(
+            _ vendor: ProviderVendor, _ displayName: String, _ environmentStem: String, _ defaultBaseURL: String,
+            _ credentials: CredentialKind
+        ) {
+            self.vendor = vendor
+            self.displayName = displayName
+            self.environmentStem = environmentStem
+            self.defaultBaseURL = defaultBaseURL
+            self.credentials = credentials
+        }
     }
 
-    /// Every vendor, one line each.
+    /// Every vendor, one line each: name, display name, variable stem, default base URL, credential kind.
     static let catalog: [Spec] = [
-        Spec(vendor: .dashscope, displayName: "DashScope", environmentStem: "DASHSCOPE",
-             defaultBaseURL: "https://dashscope.aliyuncs.com", credentials: .apiKey),
-        Spec(vendor: .kling, displayName: "Kling", environmentStem: "KLING",
-             defaultBaseURL: "https://api-beijing.klingai.com", credentials: .accessKeyPair),
-        Spec(vendor: .minimax, displayName: "MiniMax", environmentStem: "MINIMAX",
-             defaultBaseURL: "https://api.minimaxi.com", credentials: .apiKey),
-        Spec(vendor: .volcengine, displayName: "Volcengine", environmentStem: "VOLCENGINE",
-             defaultBaseURL: "https://visual.volcengineapi.com", credentials: .accessKeyPair),
+        Spec(.dashscope, "DashScope", "DASHSCOPE", "https://dashscope.aliyuncs.com", .apiKey),
+        Spec(.kling, "Kling", "KLING", "https://api-beijing.klingai.com", .accessKeyPair),
+        Spec(.minimax, "MiniMax", "MINIMAX", "https://api.minimaxi.com", .apiKey),
+        Spec(.volcengine, "Volcengine", "VOLCENGINE", "https://visual.volcengineapi.com", .accessKeyPair),
     ]
 
     var spec: Spec { Self.catalog.first { $0.vendor == self }! }
