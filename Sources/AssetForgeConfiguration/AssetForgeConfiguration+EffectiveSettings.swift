@@ -16,6 +16,9 @@ extension AssetForgeConfiguration {
 
     /// Every setting with its environment variable, effective value (secrets redacted) and source,
     /// in a stable order; `kafka.properties.*` entries come last.
+    ///
+    /// Values are read from this configuration as it is now; sources are those recorded by
+    /// ``load(configFile:environment:)`` (`default` for a configuration built in code).
     public func effectiveSettings() -> [EffectiveSetting] {
         var rows = Setting.catalog.map { setting in
             EffectiveSetting(

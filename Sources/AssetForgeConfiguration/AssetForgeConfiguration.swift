@@ -4,6 +4,9 @@
 /// nested sections documents its file key, its environment variable and its default. Precedence is
 /// environment over file over default. Secrets are ``Secret`` values that always print as `<redacted>`,
 /// and ``description`` / ``redactedDescription`` / ``effectiveSettings()`` redact them.
+///
+/// Equality compares the settings and also where they were loaded from (``configFile`` and each
+/// setting's source), so a loaded configuration equals `AssetForgeConfiguration()` only when nothing was set.
 public struct AssetForgeConfiguration: Sendable, Equatable {
     /// The environment variable naming the configuration file when `--config` is not given.
     public static let configFileEnvironmentVariable = "ASSETFORGE_CONFIG"

@@ -248,4 +248,26 @@ struct FileAndEnvironmentTests {
         let error = try #require(await loadError(configFile: path, environment: ["ASSETFORGE_HTTP_PORT": "http"]))
         #expect(error.issues.map(\.code) == [.fileNotFound, .invalidValue])
     }
+
+    @Test("YAML nulls and empty values count as unset")
+    func yamlNulls() async throws {
+        let yaml = "kafka:\n  group: ~\ntopics:\n  dlq: null\nproviders:\n  dashscope:\n    apiKey:\n"
+        try await withConfigFile(yaml, extension: "yaml") { path in
+            let configuration = try await load(configFile: path)
+            #expect(configuration.kafka.group == "assetforge")
+            #expect(configuration.topics.deadLetter == "assetforge.dlq")
+            #expect(configuration.providers.enabledVendors.isEmpty)
+            #expect(configuration.row("kafka.group")?.source == .default)
+        }
+    }
+
+    @Test("JSON numbers and booleans are read as their text; arrays of numbers are rejected")
+    func jsonTypes() async throws {
+        let json = #"{"events": {"republishOnReplay": true}, "http": {"port": 8081}, "kafka": {"brokers": [1, 2]}}"#
+        try await withConfigFile(json, extension: "json") { path in
+            let issue = try await singleIssue(configFile: path)
+            #expect(issue.key == "kafka.brokers")
+            #expect(issue.description.contains("must be a list of strings or a comma-separated string"))
+        }
+    }
 }

@@ -8,7 +8,9 @@ extension AssetForgeConfiguration {
     /// - Parameters:
     ///   - configFile: The path given by `--config FILE`; when `nil`, `ASSETFORGE_CONFIG` from `environment`
     ///     is used; when neither is set, no file is read. The format follows the extension: `.yaml`/`.yml`
-    ///     or `.json`. A file that is empty (or, for YAML, only comments) sets nothing.
+    ///     or `.json`. A file that is empty (or, for YAML, only comments) sets nothing. Keys may be nested
+    ///     (`kafka: {brokers: …}`) or dotted (`kafka.brokers: …`); an empty value, or a YAML null (`~`,
+    ///     `null`), counts as unset. Lists may be given as lists or as comma-separated strings.
     ///   - environment: The environment variables to read; defaults to the process environment. Pass a
     ///     dictionary in tests. A variable set to an empty string counts as unset.
     /// - Throws: ``ConfigurationError`` listing every problem: an unsupported extension, a missing or
@@ -38,6 +40,7 @@ struct ConfigurationLoader {
         var reader: ConfigReader?
         /// Every leaf key in the file.
         var keys: Set<String>
+        var format: FileFormat
     }
 
     private enum FileFormat {
@@ -131,7 +134,7 @@ struct ConfigurationLoader {
             return fail(.unreadableFile, "cannot be read (check its permissions)")
         }
         if Self.isBlank(data, format: format) {
-            return LoadedFile(path: path, reader: nil, keys: [])
+            return LoadedFile(path: path, reader: nil, keys: [], format: format)
         }
 
         let collector = FileKeyCollector()
@@ -160,7 +163,8 @@ struct ConfigurationLoader {
             let kind = format == .yaml ? "YAML" : "JSON"
             return fail(.unreadableFile, "is not a valid \(kind) mapping of settings: \(Self.readable(error))")
         }
-        return LoadedFile(path: path, reader: ConfigReader(provider: provider), keys: collector.recordedKeys)
+        return LoadedFile(
+            path: path, reader: ConfigReader(provider: provider), keys: collector.recordedKeys, format: format)
     }
 
     /// An error's most useful text: Foundation's JSON errors keep the detail in their debug description.
@@ -181,7 +185,10 @@ struct ConfigurationLoader {
         }
     }
 
-    /// Reads one key from the file as text, whatever its JSON/YAML type; `nil` when absent or empty.
+    /// YAML's spellings of null, which read back as text; such a value counts as unset.
+    private static let yamlNulls: Set<String> = ["~", "null", "Null", "NULL"]
+
+    /// Reads one key from the file as text, whatever its JSON/YAML type; `nil` when absent, empty or null.
     private mutating func fileValue(_ key: String, shape: Setting.Shape, isSecret: Bool, in file: LoadedFile)
         -> RawSettingValue?
     {
@@ -198,12 +205,13 @@ struct ConfigurationLoader {
             ?? reader.bool(forKey: configKey, isSecret: isSecret).map { String($0) }
         if let scalar {
             let trimmed = scalar.trimmingCharacters(in: .whitespacesAndNewlines)
-            return trimmed.isEmpty ? nil : .scalar(trimmed)
+            let isNull = file.format == .yaml && Self.yamlNulls.contains(trimmed)
+            return trimmed.isEmpty || isNull ? nil : .scalar(trimmed)
         }
         if let list = reader.stringArray(forKey: configKey, isSecret: isSecret) {
             return .list(list)  // Rejected by scalar settings with "must be a single value".
         }
-        return .list([])  // A list of non-strings; no setting accepts it, so let the setting report the shape.
+        return .unsupported
     }
 
     private mutating func reportUnknownKeys(in file: LoadedFile) {
@@ -261,6 +269,8 @@ struct ConfigurationLoader {
                 configuration.sources[key] = .file
             case .list(let items):
                 report("must be a single value, not a list", value: .list(items))
+            case .unsupported:
+                report("must be a single value (text, a number or a boolean)", value: nil)
             case nil:
                 report("must not be empty", value: nil)
             }

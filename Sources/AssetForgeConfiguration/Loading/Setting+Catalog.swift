@@ -60,8 +60,7 @@ extension Setting {
             key: "http.publicBaseURL", environmentVariable: "ASSETFORGE_PUBLIC_BASE_URL", isSecret: false,
             shape: .scalar,
             apply: { raw, configuration throws(InvalidValue) in
-                guard case .scalar(let text) = raw else { throw InvalidValue("must be a single value, not a list") }
-                configuration.http.publicBaseURL = try Parse.publicBaseURL(text)
+                configuration.http.publicBaseURL = try Parse.publicBaseURL(try raw.singleValue())
             },
             render: { $0.http.resolvedPublicBaseURL().absoluteString }),
     ]

@@ -31,10 +31,7 @@ extension Setting {
         Setting(
             key: key, environmentVariable: environmentVariable, isSecret: secret, shape: .scalar,
             apply: { raw, configuration throws(InvalidValue) in
-                guard case .scalar(let text) = raw else {
-                    throw InvalidValue("must be a single value, not a list")
-                }
-                configuration[keyPath: keyPath] = try parse(text)
+                configuration[keyPath: keyPath] = try parse(try raw.singleValue())
             },
             render: { configuration in render(configuration[keyPath: keyPath]) })
     }
@@ -63,6 +60,8 @@ extension Setting {
                 switch raw {
                 case .scalar(let text): items = text.split(separator: ",").map(String.init)
                 case .list(let list): items = list
+                case .unsupported:
+                    throw InvalidValue("must be a list of strings or a comma-separated string")
                 }
                 var values: [Element] = []
                 var problems: [String] = []
