@@ -189,7 +189,7 @@ struct ConfigurationLoader {
     private static let yamlNulls: Set<String> = ["~", "null", "Null", "NULL"]
 
     /// Reads one key from the file as text, whatever its JSON/YAML type; `nil` when absent, empty or null.
-    private mutating func fileValue(_ key: String, shape: Setting.Shape, isSecret: Bool, in file: LoadedFile)
+    private func fileValue(_ key: String, shape: Setting.Shape, isSecret: Bool, in file: LoadedFile)
         -> RawSettingValue?
     {
         guard let reader = file.reader, file.keys.contains(key) else { return nil }
