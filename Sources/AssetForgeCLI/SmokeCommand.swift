@@ -10,7 +10,9 @@ struct SmokeCommand: AsyncParsableCommand {
         abstract: "Produce and consume messages through the Kafka binding and report what happened."
     )
 
-    @Option(help: "Kafka brokers, host:port[,host:port…]. Default: $ASSETFORGE_KAFKA_BROKERS or 127.0.0.1:9092.")
+    @OptionGroup var options: ConfigurationOptions
+
+    @Option(help: "Kafka brokers, host:port[,host:port…]; overrides the configuration (ASSETFORGE_KAFKA_BROKERS).")
     var brokers: String?
 
     @Option(help: "How many messages to send.")
@@ -31,9 +33,9 @@ struct SmokeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "assetforge.smoke")
         logger.logLevel = .warning
-        let servers = (brokers ?? ProcessInfo.processInfo.environment["ASSETFORGE_KAFKA_BROKERS"] ?? "127.0.0.1:9092")
-            .split(separator: ",").map(String.init)
-        var client = KafkaClientConfiguration(bootstrapServers: servers)
+        var client = try await options.load().kafkaClient
+        if let brokers { client.bootstrapServers = brokers.split(separator: ",").map(String.init) }
+        let servers = client.bootstrapServers
         client.connectTimeout = .seconds(timeout)
         let bound = Duration.seconds(timeout)
         let runID = UUID().uuidString.prefix(8).lowercased()

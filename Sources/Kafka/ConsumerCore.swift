@@ -156,16 +156,12 @@ final class ConsumerCore: Sendable {
     /// Pauses every assigned partition while the buffer is full, and resumes once it has half drained.
     func applyFlowControl(_ handle: OpaquePointer) {
         let (pause, resume) = state.withLock { state -> ([KafkaTopicPartition], [KafkaTopicPartition]) in
-            let unpaused = state.partitions.filter { !$0.value.pausedByApplication }.map(\.key)
-            if !state.pausedForFlowControl && state.buffer.count >= capacity {
-                state.pausedForFlowControl = true
-                return (unpaused, [])
-            }
-            if state.pausedForFlowControl && state.buffer.count <= capacity / 2 {
-                state.pausedForFlowControl = false
-                return ([], unpaused)
-            }
-            return ([], [])
+            let full = !state.pausedForFlowControl && state.buffer.count >= capacity
+            let drained = state.pausedForFlowControl && state.buffer.count <= capacity / 2
+            guard full || drained else { return ([], []) }
+            state.pausedForFlowControl = full
+            let affected = state.partitions.filter { !$0.value.pausedByApplication }.map(\.key)
+            return full ? (affected, []) : ([], affected)
         }
         if !pause.isEmpty {
             logger.debug("buffer full: pausing fetch", metadata: ["partitions": "\(pause.count)"])
@@ -225,6 +221,7 @@ final class ConsumerCore: Sendable {
                 _ = rd_kafka_assign(handle, call.partitions)
             }
             if pauseNow { _ = rd_kafka_pause_partitions(handle, call.partitions) }
+            guard !entries.isEmpty else { return }
             logger.info("partitions assigned", metadata: ["partitions": "\(entries)"])
             eventSink.yield(.assigned(entries))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
@@ -243,6 +240,7 @@ final class ConsumerCore: Sendable {
             } else {
                 _ = rd_kafka_assign(handle, nil)
             }
+            guard !entries.isEmpty else { return }
             logger.info(lost ? "partitions lost" : "partitions revoked", metadata: ["partitions": "\(entries)"])
             eventSink.yield(lost ? .lost(entries) : .revoked(entries))
         default:

@@ -37,7 +37,11 @@ public final class KafkaConsumer: Sendable {
         let callbacks = RDKafkaCallbacks(
             logger: logger,
             rebalance: { call in core.rebalance(call) },
-            error: { error in core.report(error) }
+            error: { error in
+                core.report(error)
+                // A fatal error ends the consumer: the application sees it thrown from the message sequence.
+                if error.code == .fatal { core.finish(failure: error) }
+            }
         )
         let client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: callbacks)
         rd_kafka_poll_set_consumer(client.handle)

@@ -108,7 +108,8 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Flushes outstanding messages (bounded by `flushTimeout`), stops polling and releases the client.
-    /// Later sends fail with ``KafkaError/Code/closed``. Calling it again does nothing.
+    /// Messages still undelivered after the flush fail with ``KafkaError/Code/closed``-like purge errors rather
+    /// than wait forever. Later sends fail with ``KafkaError/Code/closed``. Calling it again does nothing.
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         do {
@@ -116,19 +117,27 @@ public final class KafkaProducer: Sendable {
         } catch {
             logger.warning("closing the producer before all messages were delivered", metadata: ["error": "\(error)"])
         }
+        let client = self.client
+        _ = try? await BlockingCall.run { Self.purge(client) }
         poller.requestStop()
         await poller.join()
-        let client = self.client
         _ = try? await BlockingCall.run { client.destroy() }
     }
 
+    /// Fails whatever is still queued or in flight, and serves those delivery reports so no sender waits forever.
+    private static func purge(_ client: RDKafkaClient) {
+        _ = rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        _ = rd_kafka_flush(client.handle, 1000)
+    }
+
     deinit {
-        // A producer dropped without close(): stop the thread; the handle is released without flushing.
+        // A producer dropped without close(): fail what is outstanding, stop the thread, release the handle.
         if !closed.load(ordering: .acquiring) {
             poller.requestStop()
             let client = self.client
             let poller = self.poller
             Task.detached {
+                _ = try? await BlockingCall.run { Self.purge(client) }
                 await poller.join()
                 _ = try? await BlockingCall.run { client.destroy() }
             }
