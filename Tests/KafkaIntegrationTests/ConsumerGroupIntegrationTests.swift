@@ -85,6 +85,26 @@ struct ConsumerGroupIntegrationTests {
         try await first.close()
     }
 
+    @Test func eagerRangeAssignmentAlsoSplitsAndReportsRevocation() async throws {
+        let topic = try await TestBroker.makeTopic("eager", partitions: 4)
+        var configuration = try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("eager"))
+        configuration.assignmentStrategy = .range
+        let first = try await KafkaConsumer.connect(configuration: configuration, topics: [topic])
+        let firstEvents = EventRecorder(first)
+        try await first.waitForAssignment(count: 4)
+        let second = try await KafkaConsumer.connect(configuration: configuration, topics: [topic])
+        try await within(.seconds(60), "the partitions to be split") {
+            while !(first.assignment().count == 2 && second.assignment().count == 2) {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        // An eager rebalance revokes everything before handing out the new assignment.
+        #expect(firstEvents.revoked.count == 4)
+        #expect(Set(first.assignment()).isDisjoint(with: second.assignment()))
+        try await second.close()
+        try await first.close()
+    }
+
     @Test func closeLeavesTheGroupPromptly() async throws {
         let topic = try await TestBroker.makeTopic("leave", partitions: 4)
         var configuration = try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("leave"))

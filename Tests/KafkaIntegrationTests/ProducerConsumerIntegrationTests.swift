@@ -40,6 +40,23 @@ struct ProducerConsumerIntegrationTests {
         try await consumer.close()
     }
 
+    @Test func oneSubscriptionCoversSeveralTopics() async throws {
+        let listed = try await TestBroker.makeTopic("multi-listed", partitions: 2)
+        let promoted = try await TestBroker.makeTopic("multi-promoted", partitions: 1)
+        let producer = try await TestBroker.producer()
+        _ = await producer.send((0..<4).map { message(listed, $0) } + (0..<3).map { message(promoted, $0) })
+        await producer.close()
+        let consumer = try await KafkaConsumer.connect(
+            configuration: try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("multi")),
+            topics: [listed, promoted]
+        )
+        let received = try await consumer.take(7)
+        #expect(received.filter { $0.topic == listed }.count == 4)
+        #expect(received.filter { $0.topic == promoted }.count == 3)
+        #expect(Set(consumer.assignment().map(\.topic)) == [listed, promoted])
+        try await consumer.close()
+    }
+
     @Test func restartedConsumerResumesAtTheCommittedDonePrefix() async throws {
         let topic = try await TestBroker.makeTopic("resume", partitions: 1)
         let producer = try await TestBroker.producer()
