@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "assetforge", targets: ["AssetForgeCLI"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
+        .library(name: "Events", targets: ["Events"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +45,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The event contract in Swift: models, decoding and validation, encoding, dead-letter headers. No Kafka.
+        .target(
+            name: "Events",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
@@ -62,6 +68,11 @@ let package = Package(
         .testTarget(
             name: "KafkaIntegrationTests",
             dependencies: ["Kafka"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events"],
             swiftSettings: strictSettings
         ),
         .testTarget(
