@@ -43,13 +43,18 @@ public struct Timestamp: Sendable, Hashable, Codable, CustomStringConvertible {
         var seconds = Double(days * 86_400 + number(11..<13) * 3600 + number(14..<16) * 60 + number(17..<19))
         var index = 19
         if utf8[index] == UInt8(ascii: ".") {
-            var scale = 0.1
+            // Up to 15 fraction digits count (a Date holds less); the rest are skipped.
+            var fraction: Int64 = 0
+            var scale = 1.0
             index += 1
             while utf8[index] >= UInt8(ascii: "0") && utf8[index] <= UInt8(ascii: "9") {
-                seconds += Double(utf8[index] - UInt8(ascii: "0")) * scale
-                scale /= 10
+                if scale < 1e15 {
+                    fraction = fraction * 10 + Int64(utf8[index] - UInt8(ascii: "0"))
+                    scale *= 10
+                }
                 index += 1
             }
+            seconds += Double(fraction) / scale
         }
         if utf8[index] != UInt8(ascii: "Z") {
             let offset = Double(number(index + 1..<index + 3) * 3600 + number(index + 4..<index + 6) * 60)
