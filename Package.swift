@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
         .library(name: "Events", targets: ["Events"]),
+        .library(name: "EventIntake", targets: ["EventIntake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +51,16 @@ let package = Package(
             name: "Events",
             swiftSettings: strictSettings
         ),
+        // Consumes the input topics, hands valid events to the application, dead-letters the rest.
+        .target(
+            name: "EventIntake",
+            dependencies: [
+                "Kafka",
+                "Events",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
@@ -73,6 +84,26 @@ let package = Package(
         .testTarget(
             name: "EventsTests",
             dependencies: ["Events"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventIntakeTests",
+            dependencies: [
+                "EventIntake",
+                "Events",
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventIntakeIntegrationTests",
+            dependencies: [
+                "EventIntake",
+                "Events",
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
