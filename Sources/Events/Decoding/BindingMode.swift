@@ -5,8 +5,6 @@ enum BindingMode {
     /// The attributes are `ce_*` headers and the value is `data`.
     case binary
 
-    static let structuredContentTypePrefix = "application/cloudevents+json"
-
     /// 1. a `content-type` starting with `application/cloudevents+json`: structured;
     /// 2. otherwise a `ce_specversion` header: binary;
     /// 3. otherwise, with neither a `content-type` nor any `ce_` header, a value that is a JSON object
@@ -19,13 +17,13 @@ enum BindingMode {
         for header in headers {
             if header.name == "content-type" {
                 contentType = header
-            } else if header.name.utf8.starts(with: "ce_".utf8) {
+            } else if header.name.hasUTF8Prefix("ce_") {
                 hasCloudEventsHeader = true
                 if header.name == "ce_specversion" { hasSpecVersion = true }
             }
         }
         let contentTypeText = contentType?.stringValue
-        if let contentTypeText, contentTypeText.utf8.starts(with: Self.structuredContentTypePrefix.utf8) {
+        if let contentTypeText, contentTypeText.hasUTF8Prefix("application/cloudevents+json") {
             guard Syntax.isStructuredContentType(contentTypeText) else {
                 throw EventValidationError(
                     code: .schemaViolation, path: "content-type",
@@ -57,7 +55,7 @@ enum BindingMode {
             path = "content-type"
             let shown = contentTypeText.map { Quoted($0).description } ?? "a header that is not UTF-8 text"
             message =
-                contentTypeText?.utf8.starts(with: "application/cloudevents-batch".utf8) == true
+                contentTypeText?.hasUTF8Prefix("application/cloudevents-batch") == true
                 ? "\(shown): CloudEvents batches are not supported"
                 : "\(shown) is not application/cloudevents+json, and there is no ce_specversion header"
         } else {

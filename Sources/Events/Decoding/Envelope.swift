@@ -105,8 +105,7 @@ enum Envelope {
         assetId: String
     ) throws(EventValidationError) {
         guard let prefix = type.idPrefix else { return }
-        let suffix = Substring(id).utf8.dropFirst(prefix.utf8.count)
-        guard suffix.elementsEqual(assetId.utf8) else {
+        guard id.hasSameUTF8(as: prefix + assetId) else {
             throw field.violation(
                 "must be \(Quoted(prefix)) + data.assetId (\(Quoted(prefix + assetId))), got \(Quoted(id))")
         }

@@ -51,7 +51,7 @@ public struct EventDecoder: Sendable {
             let attribute: Substring
             if header.name == "content-type" {
                 attribute = "datacontenttype"
-            } else if header.name.utf8.starts(with: "ce_".utf8) {
+            } else if header.name.hasUTF8Prefix("ce_") {
                 attribute = header.name.dropFirst(3)
             } else {
                 continue  // Other headers (tracing, ...) are not attributes.

@@ -21,7 +21,7 @@ public struct RecordHeader: Sendable, Hashable {
 
     /// The value as UTF-8 text, or nil when null or not UTF-8.
     public var stringValue: String? {
-        value.flatMap { String(validating: $0, as: UTF8.self) }
+        value?.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
     }
 }
 

@@ -69,6 +69,7 @@ struct JSONParser: ~Copyable {
         try enterContainer()
         index += 1  // {
         var members: [(name: String, value: JSONValue)] = []
+        members.reserveCapacity(8)
         var names: Set<ExactString> = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -83,7 +84,7 @@ struct JSONParser: ~Copyable {
             let nameOffset = index
             let name = try parseString()
             if members.count < Self.linearDuplicateCheckLimit {
-                if members.contains(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
+                if members.contains(where: { $0.name.hasSameUTF8(as: name) }) {
                     throw JSONParseError(offset: nameOffset, message: "duplicate member name \(Quoted(name))")
                 }
             } else {

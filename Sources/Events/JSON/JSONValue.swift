@@ -30,9 +30,11 @@ struct JSONObject: Sendable {
     /// The value of the member called `name`.
     ///
     /// A linear search: event objects have a handful of members, and `name` is always an ASCII literal, for
-    /// which `==` is exact (no other string is canonically equivalent to an ASCII one).
+    /// which `==` is exact (no other string is canonically equivalent to an ASCII one). Comparing the byte counts
+    /// first skips most calls into the string comparison.
     subscript(name: String) -> JSONValue? {
-        for member in members where member.name == name { return member.value }
+        let length = name.utf8.count
+        for member in members where member.name.utf8.count == length && member.name == name { return member.value }
         return nil
     }
 }

@@ -121,14 +121,14 @@ extension AssetReady {
         case .marketingImage:
             guard width != nil else { throw EventValidationError.missing("data.width", because: "a marketing-image") }
             guard height != nil else { throw EventValidationError.missing("data.height", because: "a marketing-image") }
-            guard contentType.utf8.starts(with: "image/".utf8) else {
+            guard contentType.hasUTF8Prefix("image/") else {
                 throw contentTypeField.violation("\(Quoted(contentType)) is not image/* as a marketing-image needs")
             }
         case .video:
             guard durationSeconds != nil else {
                 throw EventValidationError.missing("data.durationSeconds", because: "a video")
             }
-            guard contentType.utf8.starts(with: "video/".utf8) else {
+            guard contentType.hasUTF8Prefix("video/") else {
                 throw contentTypeField.violation("\(Quoted(contentType)) is not video/* as a video needs")
             }
         case .copy:

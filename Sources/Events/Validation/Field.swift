@@ -172,13 +172,26 @@ struct Field {
 
     private func checkUnique(_ values: [JSONValue]) throws(EventValidationError) {
         // Called after every item passed its own check, and the unique arrays of the schemas hold strings.
+        // Short arrays (languages, markets) compare pairwise; long ones use a set, so a hostile array stays linear.
+        func repeated(_ text: String, at position: Int) -> EventValidationError {
+            Field(values[position], path: path, index: position).violation("\(Quoted(text)) repeats an earlier item")
+        }
+        if values.count <= 16 {
+            for position in values.indices {
+                guard case .string(let text) = values[position] else { continue }
+                for earlier in 0..<position {
+                    if case .string(let other) = values[earlier], other.hasSameUTF8(as: text) {
+                        throw repeated(text, at: position)
+                    }
+                }
+            }
+            return
+        }
         var seen: Set<ExactString> = []
         seen.reserveCapacity(values.count)
         for (position, element) in values.enumerated() {
             guard case .string(let text) = element else { continue }
-            if !seen.insert(ExactString(string: text)).inserted {
-                throw Field(element, path: path, index: position).violation("\(Quoted(text)) repeats an earlier item")
-            }
+            if !seen.insert(ExactString(string: text)).inserted { throw repeated(text, at: position) }
         }
     }
 
