@@ -213,3 +213,74 @@ struct Place: Hashable, CustomStringConvertible {
 
     var description: String { "\(topic)[\(partition)]@\(offset)" }
 }
+
+@Suite("Event intake: handler failures and unconfigured topics", .serialized)
+struct EventIntakeFailureIntegrationTests {
+    struct Rejected: Error, CustomStringConvertible {
+        var description: String { "the ledger refused the event" }
+    }
+
+    @Test func handlerErrorsAndUnconfiguredTopicsAreDeadLettered() async throws {
+        let productTopic = TestBroker.unique("product.listed")
+        let strayTopic = TestBroker.unique("stray")
+        let deadLetterTopic = TestBroker.unique("assetforge.dlq")
+        try await TestBroker.createTopics([(productTopic, 1), (strayTopic, 1), (deadLetterTopic, 1)])
+        var configuration = EventIntakeConfiguration()
+        configuration.topics = [productTopic: .productListed]
+        configuration.deadLetterTopic = deadLetterTopic
+        let producer = try await TestBroker.producer()
+        defer { Task { await producer.close() } }
+
+        let event = { (id: String) in
+            KafkaProducerMessage(
+                topic: productTopic, key: "SKU-\(id)",
+                value: BurstRecord.envelope(type: "product.listed", id: id, data: BurstRecord.product("SKU-\(id)")),
+                headers: BurstRecord.structured)
+        }
+        var stray = event("stray")
+        stray.topic = strayTopic
+        for result in await producer.send([event("ok-1"), event("refused"), event("ok-2"), stray]) {
+            _ = try result.get()
+        }
+
+        let deadLetters = try await TopicReader(topic: deadLetterTopic)
+        defer { Task { try? await deadLetters.close() } }
+        let group = TestBroker.unique("intake-failures")
+        // The consumer is subscribed to a topic the configuration has no event type for.
+        let consumer = try await TestBroker.consumer(group: group, topics: [productTopic, strayTopic])
+        let log = HandlerLog()
+        let intake = EventIntake(
+            consumer: consumer, deadLetterProducer: producer,
+            archive: FileDeadLetterArchive(directory: FileManager.default.temporaryDirectory),
+            configuration: configuration, logger: EventIntakeIntegrationTests.logger
+        ) { delivery in
+            if delivery.event.reference.id == "refused" { throw Rejected() }
+            log.record(delivery, markDone: true)
+        }
+        let run = Task { try await intake.run() }
+        try await waitUntil("two events and two dead letters") {
+            log.done == ["ok-1", "ok-2"] && deadLetters.messages.count >= 2
+        }
+        try await consumer.close()
+        try await run.value
+
+        let reasons = try deadLetters.messages.map {
+            try DeadLetterHeaders(validating: $0.headers.map(RecordHeader.init))
+        }
+        let refused = try #require(reasons.first { $0.topic == productTopic })
+        #expect(refused.reason == .processingFailed)
+        #expect(refused.detail == "the ledger refused the event")
+        let unconfigured = try #require(reasons.first { $0.topic == strayTopic })
+        #expect(unconfigured.reason == .unknownEventType)
+
+        // Both were marked done: nothing comes again.
+        let again = try await TestBroker.consumer(group: group, topics: [productTopic, strayTopic])
+        try await waitUntil("the assignment") { again.assignment().count == 2 }
+        let late = Locked<Int>(0)
+        let listener = Task { for try await _ in again.messages { late.withLock { $0 += 1 } } }
+        try await Task.sleep(for: .seconds(3))
+        try await again.close()
+        _ = try? await listener.value
+        #expect(late.value == 0)
+    }
+}

@@ -11,6 +11,8 @@ public struct FileDeadLetterArchive: DeadLetterArchive {
         self.directory = directory
     }
 
+    /// Writes `value` to `<directory>/<topic>/<partition>/<offset>.bin` (replacing an earlier copy) and returns
+    /// its `file://` URL.
     public func archive(_ value: [UInt8], topic: String, partition: Int32, offset: Int64) async throws -> String {
         let folder = directory.appending(path: Self.pathComponent(topic)).appending(path: String(partition))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
