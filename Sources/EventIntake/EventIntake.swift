@@ -75,7 +75,7 @@ public final class EventIntake: Sendable {
 
     /// Processes records until the consumer's message sequence ends (after ``KafkaConsumer/close()``), or throws
     /// when the task is cancelled or the consumer fails fatally. The record being processed then is not marked
-    /// done.
+    /// done. Call it once: a consumer's messages are read by one task.
     public func run() async throws {
         for try await message in consumer.messages {
             try await process(message)
