@@ -53,11 +53,10 @@ public struct AssetFailed: Sendable, Hashable, Codable {
 extension AssetFailed {
     init(validating field: Field) throws(EventValidationError) {
         let data = try field.object()
-        assetId = try data.required("assetId", "data.assetId").sha256Hex()
-        sku = try data.required("sku", "data.sku").sku()
-        kind = try data.required("kind", "data.kind").assetKind()
-        variant = try data.optional("variant", "data.variant")?.sku("a variant name")
-        locale = try data.optional("locale", "data.locale")?.bcp47()
+        let coordinates = try AssetCoordinates(reading: data)
+        (assetId, sku, kind, variant, locale) = (
+            coordinates.assetId, coordinates.sku, coordinates.kind, coordinates.variant, coordinates.locale
+        )
         reason = AssetFailureReason(rawValue: try data.required("reason", "data.reason").code())
         message = try data.optional("message", "data.message")?.string(maximumLength: 2000)
         attempts = try data.required("attempts", "data.attempts").integer(in: 0...9_007_199_254_740_991)
@@ -65,6 +64,6 @@ extension AssetFailed {
             item throws(EventValidationError) in try item.string(minimumLength: 1, maximumLength: 64)
         }
         sourceEvent = try SourceEvent(validating: data.required("sourceEvent", "data.sourceEvent"))
-        try AssetCoordinates.check(kind: kind, variant: variant, locale: locale)
+        try coordinates.check()
     }
 }

@@ -90,11 +90,10 @@ public struct AssetReady: Sendable, Hashable, Codable {
 extension AssetReady {
     init(validating field: Field) throws(EventValidationError) {
         let data = try field.object()
-        assetId = try data.required("assetId", "data.assetId").sha256Hex()
-        sku = try data.required("sku", "data.sku").sku()
-        kind = try data.required("kind", "data.kind").assetKind()
-        variant = try data.optional("variant", "data.variant")?.sku("a variant name")
-        locale = try data.optional("locale", "data.locale")?.bcp47()
+        let coordinates = try AssetCoordinates(reading: data)
+        (assetId, sku, kind, variant, locale) = (
+            coordinates.assetId, coordinates.sku, coordinates.kind, coordinates.variant, coordinates.locale
+        )
         url = try data.required("url", "data.url").httpURL()
         let contentTypeField = try data.required("contentType", "data.contentType")
         contentType = try contentTypeField.mediaType()
@@ -116,7 +115,7 @@ extension AssetReady {
         sourceEvent = try SourceEvent(validating: data.required("sourceEvent", "data.sourceEvent"))
         generatedAt = try data.required("generatedAt", "data.generatedAt").timestamp()
 
-        try AssetCoordinates.check(kind: kind, variant: variant, locale: locale)
+        try coordinates.check()
         switch kind {
         case .marketingImage:
             guard width != nil else { throw EventValidationError.missing("data.width", because: "a marketing-image") }
