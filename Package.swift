@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "assetforge", targets: ["AssetForgeCLI"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
+        .library(name: "Events", targets: ["Events"]),
+        .library(name: "EventIntake", targets: ["EventIntake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +46,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The event contract in Swift: models, decoding and validation, encoding, dead-letter headers. No Kafka.
+        .target(
+            name: "Events",
+            swiftSettings: strictSettings
+        ),
+        // Consumes the input topics, hands valid events to the application, dead-letters the rest.
+        .target(
+            name: "EventIntake",
+            dependencies: [
+                "Kafka",
+                "Events",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
@@ -62,6 +79,31 @@ let package = Package(
         .testTarget(
             name: "KafkaIntegrationTests",
             dependencies: ["Kafka"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventIntakeTests",
+            dependencies: [
+                "EventIntake",
+                "Events",
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventIntakeIntegrationTests",
+            dependencies: [
+                "EventIntake",
+                "Events",
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

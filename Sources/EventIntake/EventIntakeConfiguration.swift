@@ -1,0 +1,26 @@
+import Events
+
+/// Configuration of an ``EventIntake``.
+public struct EventIntakeConfiguration: Sendable {
+    /// The consumed topics and the event type each carries. Default `product.listed` → ``EventType/productListed``,
+    /// `sku.promoted` → ``EventType/skuPromoted`` (configuration `topics.productListed`, `topics.skuPromoted`).
+    public var topics: [String: EventType] = [
+        EventType.productListed.rawValue: .productListed,
+        EventType.skuPromoted.rawValue: .skuPromoted,
+    ]
+    /// The dead-letter topic (configuration `topics.dlq`). Default `assetforge.dlq`.
+    public var deadLetterTopic: String = "assetforge.dlq"
+    /// The largest dead-letter record, in bytes of key, value and headers (configuration `dlq.maxMessageBytes`).
+    /// A record that would be larger goes without its value, which is archived instead. Default 921,600 (900 KiB);
+    /// keep it under the producer's `message.max.bytes` and the topic's `max.message.bytes`.
+    public var maximumDeadLetterBytes: Int = 921_600
+    /// How copying to the dead-letter topic (and archiving) is retried. It is retried until it succeeds: a record
+    /// is never marked done before its copy is stored.
+    public var retry: RetryBackoff = RetryBackoff()
+
+    /// The defaults.
+    public init() {}
+
+    /// The topics to subscribe to, sorted.
+    public var subscribedTopics: [String] { topics.keys.sorted() }
+}
