@@ -12,9 +12,11 @@ final class RecordingSink: DeadLetterSink {
     struct Failure: Error {}
 
     private let state: Mutex<(failuresLeft: Int, attempts: Int, delivered: [KafkaProducerMessage])>
+    private let failure: any Error & Sendable
 
-    init(failures: Int = 0) {
+    init(failures: Int = 0, failure: any Error & Sendable = Failure()) {
         state = Mutex((failures, 0, []))
+        self.failure = failure
     }
 
     var attempts: Int { state.withLock { $0.attempts } }
@@ -25,7 +27,7 @@ final class RecordingSink: DeadLetterSink {
             state.attempts += 1
             if state.failuresLeft > 0 {
                 state.failuresLeft -= 1
-                throw Failure()
+                throw failure
             }
             state.delivered.append(message)
         }
@@ -98,6 +100,34 @@ struct DeadLetterWriterTests {
         try await writer(sink: sink, maximumBytes: size - 1).write(
             Self.original, reason: .schemaViolation, detail: nil, now: Self.time)
         #expect(sink.delivered.last?.value == [])
+    }
+
+    @Test func hugeKeyAndHeadersArchiveTheWholeRecord() async throws {
+        let sink = RecordingSink()
+        var original = Self.original
+        original.headers.append(KafkaHeader(key: "bulky", value: Array(repeating: 7, count: 20_000)))
+        try await writer(sink: sink, maximumBytes: 10_000).write(original, reason: .notCloudEvent, detail: "garbage")
+        let copy = try #require(sink.delivered.first)
+        #expect(copy.key == nil && copy.value.isEmpty)
+        let added = try DeadLetterHeaders(validating: copy.headers.map(RecordHeader.init))
+        #expect(copy.headers.count == added.recordHeaders.count, "only the dead-letter headers travel")
+        #expect(added.detail?.contains("whole record") == true)
+        let url = try #require(added.objectURL.flatMap(URL.init(string:)))
+        let archived = try JSONDecoder().decode(ArchivedRecord.self, from: Data(contentsOf: url))
+        #expect(archived.value == Data(original.value).base64EncodedString())
+        #expect(archived.key == Data("MUG-1".utf8).base64EncodedString())
+        #expect(archived.headers.map(\.key) == ["traceparent", "binary", "bulky"])
+        #expect(archived.headers.last?.value == Data(Array(repeating: UInt8(7), count: 20_000)).base64EncodedString())
+    }
+
+    @Test func aCopyTheBrokerRefusesAsTooLargeIsArchivedWhole() async throws {
+        let sink = RecordingSink(failures: 1, failure: KafkaError(code: .messageTooLarge, message: "too large"))
+        try await writer(sink: sink).write(Self.original, reason: .invalidJSON, detail: nil)
+        #expect(sink.attempts == 2)
+        let copy = try #require(sink.delivered.first)
+        #expect(copy.value.isEmpty && copy.key == nil)
+        let added = try DeadLetterHeaders(validating: copy.headers.map(RecordHeader.init))
+        #expect(added.objectURL != nil && added.originalSize == UInt64(Self.original.value.count))
     }
 
     @Test func failedDeliveriesAreRetriedUntilTheyWork() async throws {
