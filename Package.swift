@@ -12,12 +12,17 @@ let package = Package(
         .executable(name: "assetforge", targets: ["AssetForgeCLI"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
+        .library(name: "ObjectStorage", targets: ["ObjectStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Thin system-library binding of librdkafka (pkg-config name `rdkafka`, >= 2.2).
@@ -44,6 +49,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Object stores (OSS, S3, local files), request signing, key scheme and content sniffing.
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                "AssetForgeConfiguration",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
@@ -62,6 +76,11 @@ let package = Package(
         .testTarget(
             name: "KafkaIntegrationTests",
             dependencies: ["Kafka"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: ["ObjectStorage"],
             swiftSettings: strictSettings
         ),
         .testTarget(
