@@ -19,8 +19,8 @@ import NIOPosix
 ///    header, TLS SNI and certificate verification all use the name;
 /// 4. redirects are not followed by the client but here, re-checking each target.
 ///
-/// Limits: the first permitted address is used (no happy-eyeballs fallback across addresses);
-/// a proxy configured in the environment is not used; the body is capped at
+/// Limits: addresses are tried one after the other in resolver order (no parallel happy-eyeballs
+/// racing); an https URL with an IP-address host gets no SNI (as usual); a proxy configured in the environment is not used; the body is capped at
 /// ``FetchConfiguration/maxBytes`` both by Content-Length and while streaming.
 public struct SafeFetcher: Sendable {
     /// The limits and allowlist.
@@ -69,10 +69,8 @@ public struct SafeFetcher: Sendable {
         var redirects = 0
         while true {
             let hop = try await checkedHop(current)
-            let client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: clientConfiguration(hop))
+            let outcome = try await performTryingAddresses(hop, handle)
             do {
-                let outcome = try await perform(hop, client: client, handle)
-                try? await client.shutdown()
                 switch outcome {
                 case .done(let result):
                     return result
@@ -86,11 +84,42 @@ public struct SafeFetcher: Sendable {
                     }
                     current = location
                 }
+            }
+        }
+    }
+
+    /// Connects to each checked address in turn until one answers (a name's addresses were all checked).
+    private func performTryingAddresses<Result: Sendable>(
+        _ hop: Hop, _ handle: (FetchResponse) async throws -> Result
+    ) async throws -> Outcome<Result> {
+        var lastError: (any Error)?
+        for address in hop.addresses {
+            var attempt = hop
+            attempt.address = address
+            if hop.override != nil { attempt.override = address.description }
+            let client = HTTPClient(
+                eventLoopGroupProvider: .shared(eventLoopGroup), configuration: clientConfiguration(attempt))
+            do {
+                let outcome = try await perform(attempt, client: client, handle)
+                try? await client.shutdown()
+                return outcome
+            } catch let failure as ConnectFailure {
+                try? await client.shutdown()
+                lastError = failure.error
+                logger.debug(
+                    "could not connect, trying the next address",
+                    metadata: ["fetch.address": "\(address)", "error": "\(failure.error)"])
             } catch {
                 try? await client.shutdown()
                 throw error
             }
         }
+        throw lastError ?? FetchError(.transport, "no address to connect to", url: Self.redacted(hop.url))
+    }
+
+    /// The request failed before any response arrived (so another address may be tried).
+    struct ConnectFailure: Error {
+        var error: FetchError
     }
 
     // MARK: - One hop
@@ -98,7 +127,10 @@ public struct SafeFetcher: Sendable {
     struct Hop {
         var url: URL
         var host: String
+        /// The address connected to.
         var address: IPAddress
+        /// Every checked address of the host, in resolver order.
+        var addresses: [IPAddress]
         /// Set when the URL host is a name (or a non-canonical address) that the client must not resolve again.
         var override: String?
     }
@@ -122,7 +154,7 @@ public struct SafeFetcher: Sendable {
             guard policy.permits(literal, host: host) else {
                 throw blocked(literal, host: host, url: shown)
             }
-            return Hop(url: url, host: host, address: literal, override: nil)
+            return Hop(url: url, host: host, address: literal, addresses: [literal], override: nil)
         }
         if DestinationPolicy.isBlockedName(host), !policy.allowsHost(host) {
             throw FetchError(
@@ -145,7 +177,7 @@ public struct SafeFetcher: Sendable {
         for address in addresses where !policy.permits(address, host: host) {
             throw blocked(address, host: host, url: shown)
         }
-        return Hop(url: url, host: host, address: first, override: first.description)
+        return Hop(url: url, host: host, address: first, addresses: addresses, override: first.description)
     }
 
     private func blocked(_ address: IPAddress, host: String, url: String) -> FetchError {
@@ -186,9 +218,10 @@ public struct SafeFetcher: Sendable {
         } catch is CancellationError {
             throw FetchError(.cancelled, "the download was cancelled", url: shown)
         } catch {
-            throw FetchError(
-                .transport, "connecting to or reading from the source failed; retry later", url: shown,
-                address: hop.address, underlying: error)
+            throw ConnectFailure(
+                error: FetchError(
+                    .transport, "connecting to or reading from the source failed; retry later", url: shown,
+                    address: hop.address, underlying: error))
         }
         let status = Int(response.status.code)
         if [301, 302, 303, 307, 308].contains(status) {
