@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
         .library(name: "ObjectStorage", targets: ["ObjectStorage"]),
         .library(name: "SafeFetch", targets: ["SafeFetch"]),
+        .library(name: "OSSSimulator", targets: ["OSSSimulator"]),
+        .library(name: "AssetHTTPServer", targets: ["AssetHTTPServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Thin system-library binding of librdkafka (pkg-config name `rdkafka`, >= 2.2).
@@ -81,6 +84,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // An in-memory OSS endpoint (native API, V4 signature checks) for tests and the provider simulator.
+        .target(
+            name: "OSSSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // AssetForge's HTTP server: file-store assets (ranges, content types) and /healthz.
+        .target(
+            name: "AssetHTTPServer",
+            dependencies: [
+                "ObjectStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
@@ -104,6 +127,19 @@ let package = Package(
         .testTarget(
             name: "ObjectStorageTests",
             dependencies: ["ObjectStorage", "SafeFetch"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ObjectStorageIntegrationTests",
+            dependencies: [
+                "ObjectStorage",
+                "SafeFetch",
+                "OSSSimulator",
+                "AssetHTTPServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
