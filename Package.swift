@@ -98,6 +98,7 @@ let package = Package(
         .target(
             name: "AssetHTTPServer",
             dependencies: [
+                "AssetForgeConfiguration",
                 "ObjectStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

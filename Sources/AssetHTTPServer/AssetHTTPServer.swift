@@ -1,3 +1,4 @@
+import AssetForgeConfiguration
 import Foundation
 import Hummingbird
 import Logging
@@ -28,6 +29,14 @@ public struct AssetHTTPServer: Sendable {
         self.logger = logger
     }
 
+    /// The server for a configuration: `ASSETFORGE_HTTP_PORT`, and the directory of a `file://`
+    /// `ASSETFORGE_STORE_URL` (none for bucket stores).
+    public init(configuration: AssetForgeConfiguration, host: String = "0.0.0.0", logger: Logger) {
+        var root: String?
+        if case .file(let path) = configuration.store.location { root = path }
+        self.init(host: host, port: configuration.http.port, fileStoreRoot: root, logger: logger)
+    }
+
     /// The router: `/healthz` and, with a file store, `/assets/**`.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
@@ -39,7 +48,8 @@ public struct AssetHTTPServer: Sendable {
             }
             router.add(
                 middleware: FileMiddleware(
-                    assets, urlBasePath: "/assets", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
+                    assets, urlBasePath: "/assets",
+                    cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
                     searchForIndexHtml: false, logger: logger
                 ).withAdditionalMediaTypes(forFileExtensions: types))
         }
@@ -49,7 +59,9 @@ public struct AssetHTTPServer: Sendable {
 
     /// An application to run (it is a `Service` for a `ServiceGroup`).
     /// - Parameter onRunning: called with the bound port once the server listens.
-    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
         Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(host, port: port), serverName: "AssetForge"),

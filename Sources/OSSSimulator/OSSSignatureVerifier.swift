@@ -81,7 +81,8 @@ struct OSSSignatureVerifier: Sendable {
             let date = value("x-oss-date"), let expiresText = value("x-oss-expires"), let expires = Int(expiresText),
             let provided = value("x-oss-signature")
         else {
-            throw Rejection(status: .badRequest, code: "InvalidArgument", message: "Query authentication is incomplete.")
+            throw Rejection(
+                status: .badRequest, code: "InvalidArgument", message: "Query authentication is incomplete.")
         }
         let (_, secret, scopeDate) = try checkCredential(credential)
         guard let signedAt = Self.parseTimestamp(date) else {
@@ -155,7 +156,8 @@ struct OSSSignatureVerifier: Sendable {
         var encodedQuery: [String] = []
         for (name, value) in query {
             let encodedName = Self.uriEncode(name, keepingSlash: false)
-            encodedQuery.append(value.isEmpty ? encodedName : encodedName + "=" + Self.uriEncode(value, keepingSlash: false))
+            encodedQuery.append(
+                value.isEmpty ? encodedName : encodedName + "=" + Self.uriEncode(value, keepingSlash: false))
         }
         // Sorting "name=value" strings orders by name first, since "=" sorts before every encoded name character.
         let canonicalQuery = encodedQuery.sorted(by: Self.byNameThenValue).joined(separator: "&")
@@ -164,7 +166,9 @@ struct OSSSignatureVerifier: Sendable {
         var signed: [(String, String)] = []
         for field in headers {
             let name = field.name.canonicalName
-            if name.hasPrefix("x-oss-") || name == "content-type" || name == "content-md5" || additionalSet.contains(name) {
+            if name.hasPrefix("x-oss-") || name == "content-type" || name == "content-md5"
+                || additionalSet.contains(name)
+            {
                 signed.append((name, field.value.trimmingCharacters(in: .whitespaces)))
             }
         }

@@ -93,7 +93,9 @@ public final class OSSSimulator: Sendable {
     public var requestCount: Int { state.withLock { $0.requestCount } }
 
     /// Middleware that serves requests for the simulator's buckets and passes others on.
-    public func middleware<Context: RequestContext>(for context: Context.Type = Context.self) -> OSSSimulatorMiddleware<Context> {
+    public func middleware<Context: RequestContext>(for context: Context.Type = Context.self) -> OSSSimulatorMiddleware<
+        Context
+    > {
         OSSSimulatorMiddleware(simulator: self)
     }
 
@@ -113,15 +115,21 @@ public final class OSSSimulator: Sendable {
     func takeFault(_ operation: Fault.Operation) -> Int? {
         state.withLock { state in
             state.requestCount += 1
-            guard let index = state.faults.firstIndex(where: { fault in
-                switch (fault.operation, operation) {
-                case (.uploadPart(nil), .uploadPart): return true
-                default: return fault.operation == operation
-                }
-            }) else { return nil }
+            guard
+                let index = state.faults.firstIndex(where: { fault in
+                    switch (fault.operation, operation) {
+                    case (.uploadPart(nil), .uploadPart): return true
+                    default: return fault.operation == operation
+                    }
+                })
+            else { return nil }
             let status = state.faults[index].status
             if let remaining = state.faults[index].remaining {
-                if remaining <= 1 { state.faults.remove(at: index) } else { state.faults[index].remaining = remaining - 1 }
+                if remaining <= 1 {
+                    state.faults.remove(at: index)
+                } else {
+                    state.faults[index].remaining = remaining - 1
+                }
             }
             return status
         }

@@ -55,7 +55,8 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
         switch request.method {
         case .put where has("partNumber") && has("uploadId"):
             guard let number = Int(value("partNumber")!), (1...10_000).contains(number) else {
-                throw Self.rejection(.badRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000.")
+                throw Self.rejection(
+                    .badRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000.")
             }
             if let status = simulator.takeFault(.uploadPart(number)) { return Self.injected(status) }
             let body = try await collectBody(request)
@@ -113,7 +114,8 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
     private func initiate(bucket: String, key: String, contentType: String?) -> Response {
         let uploadID = UUID().uuidString.replacingOccurrences(of: "-", with: "").uppercased()
         simulator.state.withLock {
-            $0.buckets[bucket]?.uploads[uploadID] = .init(key: key, contentType: contentType ?? "application/octet-stream")
+            $0.buckets[bucket]?.uploads[uploadID] = .init(
+                key: key, contentType: contentType ?? "application/octet-stream")
         }
         return Self.xml(
             "<InitiateMultipartUploadResult><Bucket>\(bucket)</Bucket><Key>\(Self.escape(key))</Key>"
@@ -160,10 +162,12 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
             var md5s: [UInt8] = []
             for (index, (number, etag)) in listed.enumerated() {
                 guard var part = upload.parts[number], part.etag == etag else {
-                    throw Self.rejection(.badRequest, "InvalidPart", "One or more of the specified parts could not be found.")
+                    throw Self.rejection(
+                        .badRequest, "InvalidPart", "One or more of the specified parts could not be found.")
                 }
                 if index < listed.count - 1, part.body.readableBytes < 100 * 1024 {
-                    throw Self.rejection(.badRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size.")
+                    throw Self.rejection(
+                        .badRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size.")
                 }
                 combined.writeBuffer(&part.body)
                 md5s += part.md5
@@ -197,7 +201,8 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
         do {
             return try await request.collectBody(upTo: simulator.maxBodyBytes)
         } catch {
-            throw Self.rejection(.badRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.")
+            throw Self.rejection(
+                .badRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.")
         }
     }
 
@@ -219,19 +224,23 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
         }
     }
 
-    static func rejection(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> OSSSignatureVerifier.Rejection {
+    static func rejection(_ status: HTTPResponse.Status, _ code: String, _ message: String)
+        -> OSSSignatureVerifier.Rejection
+    {
         .init(status: status, code: code, message: message)
     }
 
     static func noSuchUpload() -> OSSSignatureVerifier.Rejection {
         rejection(
             .notFound, "NoSuchUpload",
-            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
+        )
     }
 
     static func injected(_ status: Int) -> Response {
         error(
-            .init(status: .init(code: status), code: "InternalError", message: "Injected failure."), requestID: "INJECTED",
+            .init(status: .init(code: status), code: "InternalError", message: "Injected failure."),
+            requestID: "INJECTED",
             host: "")
     }
 
@@ -254,7 +263,8 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
     }
 
     static func element(_ name: String, in text: String) -> String? {
-        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+        guard let start = text.range(of: "<\(name)>"),
+            let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
         else { return nil }
         return String(text[start.upperBound..<end.lowerBound])
     }

@@ -91,7 +91,10 @@ public struct ObjectStorageError: Error, CustomStringConvertible {
     public var isRetriable: Bool {
         if code == .transport { return true }
         if let serviceCode, Self.retriableServiceCodes.contains(serviceCode) { return true }
-        if let httpStatus { return httpStatus == 401 && serviceCode == nil || httpStatus == 408 || httpStatus == 429 || httpStatus >= 500 }
+        if let httpStatus {
+            return httpStatus == 401 && serviceCode == nil || httpStatus == 408 || httpStatus == 429
+                || httpStatus >= 500
+        }
         return false
     }
 

@@ -50,7 +50,8 @@ public struct FetchBody: AsyncSequence, Sendable {
             } catch is CancellationError {
                 throw FetchError(.cancelled, "the download was cancelled", url: url)
             } catch {
-                throw FetchError(.transport, "the download broke off after \(received) bytes; retry it", url: url, underlying: error)
+                throw FetchError(
+                    .transport, "the download broke off after \(received) bytes; retry it", url: url, underlying: error)
             }
             guard let chunk else {
                 if let expectedLength, received != expectedLength {

@@ -232,13 +232,16 @@ public struct SafeFetcher: Sendable {
                 throw FetchError(
                     .badStatus, "redirect \(status) without a usable Location header", url: shown, httpStatus: status)
             }
-            logger.debug("following redirect", metadata: ["fetch.status": "\(status)", "fetch.location": "\(Self.redacted(target))"])
+            logger.debug(
+                "following redirect",
+                metadata: ["fetch.status": "\(status)", "fetch.location": "\(Self.redacted(target))"])
             return .redirect(target)
         }
         guard (200..<300).contains(status) else {
             _ = try? await response.body.collect(upTo: 64 << 10)
             throw FetchError(
-                .badStatus, "the source answered \(status); \(status >= 500 || status == 429 ? "retry later" : "check the URL")",
+                .badStatus,
+                "the source answered \(status); \(status >= 500 || status == 429 ? "retry later" : "check the URL")",
                 url: shown, address: hop.address, httpStatus: status)
         }
         let length = response.headers.first(name: "Content-Length").flatMap { Int64($0) }
@@ -250,7 +253,8 @@ public struct SafeFetcher: Sendable {
                 url: shown, address: hop.address)
         }
         let fetched = FetchResponse(
-            url: hop.url, status: status, headers: response.headers, contentLength: length, connectedAddress: hop.address,
+            url: hop.url, status: status, headers: response.headers, contentLength: length,
+            connectedAddress: hop.address,
             body: FetchBody(
                 source: response.body, limit: configuration.maxBytes, expectedLength: length, url: shown))
         return .done(try await handle(fetched))

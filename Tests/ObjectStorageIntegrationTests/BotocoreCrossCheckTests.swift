@@ -53,16 +53,19 @@ import Testing
         let python = try TestSupport.venvTool("python")
         let timestamp = "20240315T101112Z"
         let host = "127.0.0.1:9000"
-        var credentials = ObjectStoreCredentials(accessKeyID: Secret("AKIDEXAMPLE"), secretAccessKey: Secret("secret/key+x"))
+        var credentials = ObjectStoreCredentials(
+            accessKeyID: Secret("AKIDEXAMPLE"), secretAccessKey: Secret("secret/key+x"))
         if let token = testCase.token { credentials.sessionToken = Secret(token) }
         var headers: [(name: String, value: String)] = [("Host", host), ("x-amz-content-sha256", "UNSIGNED-PAYLOAD")]
         for (name, value) in testCase.headers.sorted(by: { $0.key < $1.key }) { headers.append((name, value)) }
         var request = SigningRequest(method: testCase.method, query: testCase.query, headers: headers)
         let date = Date(timeIntervalSince1970: 1_710_497_472)  // 2024-03-15T10:11:12Z
-        AWSV4Signer(credentials: credentials, region: "us-east-1").signHeaders(&request, path: testCase.path, date: date)
+        AWSV4Signer(credentials: credentials, region: "us-east-1").signHeaders(
+            &request, path: testCase.path, date: date)
         let authorization = try #require(request.header("Authorization"))
 
-        let url = "http://\(host)\(PercentEncoding.encode(testCase.path, keepSlash: true))"
+        let url =
+            "http://\(host)\(PercentEncoding.encode(testCase.path, keepSlash: true))"
             + (testCase.query.isEmpty ? "" : "?\(request.encodedQuery)")
         var botoHeaders = testCase.headers
         botoHeaders["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
@@ -84,7 +87,8 @@ import Testing
         #expect(process.terminationStatus == 0)
         let result = try JSONSerialization.jsonObject(with: output) as? [String: String]
         let signature = try #require(result?["signature"])
-        #expect(authorization.hasSuffix("Signature=\(signature)"), "botocore signed headers: \(result?["signed"] ?? "")")
+        #expect(
+            authorization.hasSuffix("Signature=\(signature)"), "botocore signed headers: \(result?["signed"] ?? "")")
         #expect(authorization.contains("SignedHeaders=\(result?["signed"] ?? "")"))
     }
 }

@@ -13,7 +13,8 @@ import Testing
 /// The file store and AssetForge's HTTP server: round trip, content types, ranges.
 @Suite struct FileStoreIntegrationTests {
     static func temporaryRoot() throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetforge-files-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "assetforge-files-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         return root.path
     }
@@ -33,13 +34,15 @@ import Testing
             #expect(asset.contentType == .mp4)
             #expect(asset.object.key == "assets/MUG-1/video/\(TestSupport.assetID).mp4")
             #expect(asset.object.sha256 == Hex.encode(SHA256.hash(data: video.readableBytesView)))
-            #expect(asset.url.absoluteString == "http://127.0.0.1:\(port)/assets/MUG-1/video/\(TestSupport.assetID).mp4")
+            #expect(
+                asset.url.absoluteString == "http://127.0.0.1:\(port)/assets/MUG-1/video/\(TestSupport.assetID).mp4")
             #expect(try await store.get(asset.object.key, maxBytes: 1 << 20) == video)
             #expect(try await store.metadata(asset.object.key)?.contentType == "video/mp4")
             // No partial files are left.
             #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/.incoming").isEmpty)
 
-            let full = try await HTTPClient.shared.execute(HTTPClientRequest(url: asset.url.absoluteString), timeout: .seconds(10))
+            let full = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: asset.url.absoluteString), timeout: .seconds(10))
             #expect(full.status == .ok)
             #expect(full.headers.first(name: "Content-Type") == "video/mp4")
             #expect(full.headers.first(name: "Accept-Ranges") == "bytes")
@@ -62,11 +65,13 @@ import Testing
             let image = try await transfer.store(
                 TestSupport.chunks(TestSupport.payload(size: 2_000, header: TestSupport.pngHeader)), expectedSize: nil,
                 sku: "MUG-1", kind: "marketing-image", assetId: TestSupport.assetID)
-            let png = try await HTTPClient.shared.execute(HTTPClientRequest(url: image.url.absoluteString), timeout: .seconds(10))
+            let png = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: image.url.absoluteString), timeout: .seconds(10))
             #expect(png.headers.first(name: "Content-Type") == "image/png")
             _ = try await png.body.collect(upTo: 1 << 20)
 
-            let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(10))
+            let health = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(10))
             #expect(health.status == .ok)
             _ = try await health.body.collect(upTo: 1024)
 
@@ -97,13 +102,18 @@ import Testing
             var fetch = FetchConfiguration()
             fetch.allowlist = [.address(IPAddress("127.0.0.1")!)]
             let store = FileObjectStore(path: root, publicBaseURL: URL(string: "http://assets.example")!)
-            let transfer = AssetTransfer(store: store, fetcher: SafeFetcher(configuration: fetch, logger: TestSupport.logger))
+            let transfer = AssetTransfer(
+                store: store, fetcher: SafeFetcher(configuration: fetch, logger: TestSupport.logger))
             let source = URL(string: "http://127.0.0.1:\(port)/result")!
-            let first = try await transfer.copy(from: source, sku: "S-1", kind: "marketing-image", assetId: TestSupport.assetID)
-            let second = try await transfer.copy(from: source, sku: "S-1", kind: "marketing-image", assetId: TestSupport.assetID)
+            let first = try await transfer.copy(
+                from: source, sku: "S-1", kind: "marketing-image", assetId: TestSupport.assetID)
+            let second = try await transfer.copy(
+                from: source, sku: "S-1", kind: "marketing-image", assetId: TestSupport.assetID)
             #expect(first == second)
             #expect(first.object.contentType == "image/png")
-            let files = try FileManager.default.subpathsOfDirectory(atPath: "\(root)/assets").filter { $0.hasSuffix(".png") }
+            let files = try FileManager.default.subpathsOfDirectory(atPath: "\(root)/assets").filter {
+                $0.hasSuffix(".png")
+            }
             #expect(files == ["S-1/marketing-image/\(TestSupport.assetID).png"])
             await #expect {
                 _ = try await transfer.copy(
@@ -112,7 +122,8 @@ import Testing
             } throws: { ($0 as? ObjectStorageError)?.code == .unrecognizedContent }
             await #expect {
                 _ = try await transfer.copy(
-                    from: source, sku: "S-1", kind: "video", assetId: TestSupport.assetID, accepting: [.mp4, .quickTime])
+                    from: source, sku: "S-1", kind: "video", assetId: TestSupport.assetID,
+                    accepting: [.mp4, .quickTime])
             } throws: { ($0 as? ObjectStorageError)?.code == .unrecognizedContent }
         }
     }

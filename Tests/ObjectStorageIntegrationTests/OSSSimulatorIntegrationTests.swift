@@ -112,7 +112,8 @@ import Testing
                     "assets/MUG-1/video/c.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
                     expectedSize: nil)
             } throws: { error in
-                (error as? ObjectStorageError)?.code == .serviceError && (error as? ObjectStorageError)?.httpStatus == 500
+                (error as? ObjectStorageError)?.code == .serviceError
+                    && (error as? ObjectStorageError)?.httpStatus == 500
             }
             #expect(fixture.simulator.uploadsInProgress(in: Self.bucketName).isEmpty)
             #expect(fixture.simulator.keys(in: Self.bucketName).isEmpty)
@@ -139,7 +140,8 @@ import Testing
                 credentials: ObjectStoreCredentials(accessKeyID: Secret("test-ak"), secretAccessKey: Secret("wrong")))
             await #expect {
                 _ = try await store.put(
-                    "assets/x.json", body: TestSupport.chunks(ByteBuffer(string: "{}")), contentType: "application/json",
+                    "assets/x.json", body: TestSupport.chunks(ByteBuffer(string: "{}")),
+                    contentType: "application/json",
                     expectedSize: nil)
             } throws: { error in
                 let error = error as? ObjectStorageError
@@ -168,7 +170,8 @@ import Testing
             let url = try await store.url(for: "assets/MUG-1/copy/e.json")
             #expect(url.host == "\(Self.bucketName).oss-cn-hangzhou.aliyuncs.com")
             #expect(url.query?.contains("x-oss-signature=") == true)
-            let response = try await fixture.client.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(10))
+            let response = try await fixture.client.execute(
+                HTTPClientRequest(url: url.absoluteString), timeout: .seconds(10))
             #expect(response.status == .ok)
             #expect(try await response.body.collect(upTo: 1 << 20) == body)
 

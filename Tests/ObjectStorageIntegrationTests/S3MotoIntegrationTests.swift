@@ -29,10 +29,15 @@ import Testing
         try await withMotoServer { endpoint in
             let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
             try await admin.createBucket("assets-small")
-            let store = Self.store(endpoint: endpoint, bucket: "assets-small") { $0.publicURLStyle = .presigned(seconds: 300) }
+            let store = Self.store(endpoint: endpoint, bucket: "assets-small") {
+                $0.publicURLStyle = .presigned(seconds: 300)
+            }
             let body = TestSupport.payload(size: 300_000, header: TestSupport.pngHeader)
-            let key = try AssetObjectKey(sku: "MUG-1", kind: "marketing-image", assetId: TestSupport.assetID, contentType: .png).key
-            let stored = try await store.put(key, body: TestSupport.chunks(body), contentType: "image/png", expectedSize: 300_000)
+            let key = try AssetObjectKey(
+                sku: "MUG-1", kind: "marketing-image", assetId: TestSupport.assetID, contentType: .png
+            ).key
+            let stored = try await store.put(
+                key, body: TestSupport.chunks(body), contentType: "image/png", expectedSize: 300_000)
             #expect(!stored.multipart)
             #expect(stored.sha256 == Hex.encode(SHA256.hash(data: body.readableBytesView)))
             #expect(try await store.metadata(key)?.size == 300_000)
@@ -42,7 +47,8 @@ import Testing
             let url = try await store.url(for: key)
             #expect(url.absoluteString.hasPrefix("\(endpoint.absoluteString)/assets-small/assets/MUG-1/"))
             #expect(url.query?.contains("X-Amz-Signature=") == true)
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: url.absoluteString), timeout: .seconds(10))
             #expect(response.status == .ok)
             #expect(try await response.body.collect(upTo: 1 << 20) == body)
 
@@ -108,7 +114,8 @@ import Testing
             let store = Self.store(endpoint: endpoint, bucket: "no-such-bucket")
             await #expect {
                 _ = try await store.put(
-                    "assets/x.json", body: TestSupport.chunks(ByteBuffer(string: "{}")), contentType: "application/json",
+                    "assets/x.json", body: TestSupport.chunks(ByteBuffer(string: "{}")),
+                    contentType: "application/json",
                     expectedSize: nil)
             } throws: { error in
                 let error = error as? ObjectStorageError

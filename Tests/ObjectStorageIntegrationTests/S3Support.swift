@@ -106,7 +106,9 @@ final class FaultInjectingProxy: Sendable {
                 forward.headers.add(name: field.name.rawName, value: field.value)
             }
             if let authority = request.head.authority { forward.headers.replaceOrAdd(name: "Host", value: authority) }
-            if body.readableBytes > 0 || request.method == .put || request.method == .post { forward.body = .bytes(body) }
+            if body.readableBytes > 0 || request.method == .put || request.method == .post {
+                forward.body = .bytes(body)
+            }
             let upstream = try await HTTPClient.shared.execute(forward, timeout: .seconds(120))
             let responseBody = try await upstream.body.collect(upTo: 256 << 20)
             var headers = HTTPFields()

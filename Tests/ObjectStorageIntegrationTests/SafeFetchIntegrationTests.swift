@@ -19,7 +19,9 @@ struct FixedResolver: HostResolver {
 
 /// The SSRF rules: refused destinations, redirects, allowlist, pinning.
 @Suite struct SafeFetchIntegrationTests {
-    static func fetcher(allow: [String] = [], resolver: any HostResolver = SystemHostResolver(), maxBytes: Int64 = 1 << 20)
+    static func fetcher(
+        allow: [String] = [], resolver: any HostResolver = SystemHostResolver(), maxBytes: Int64 = 1 << 20
+    )
         throws -> SafeFetcher
     {
         var configuration = FetchConfiguration()
@@ -52,7 +54,8 @@ struct FixedResolver: HostResolver {
         arguments: [
             "http://127.0.0.1/", "http://127.0.0.1:8080/x.png", "http://localhost/", "http://LOCALHOST.:9/",
             "http://api.localhost/", "http://10.0.0.1/", "http://10.255.1.2/result.mp4", "http://172.16.5.4/",
-            "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/", "http://100.100.100.200/latest/meta-data",
+            "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/",
+            "http://100.100.100.200/latest/meta-data",
             "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[fe80::1]/", "http://[fd00:ec2::254]/",
             "http://0.0.0.0/", "http://metadata.google.internal/",
         ])
@@ -79,23 +82,28 @@ struct FixedResolver: HostResolver {
     /// A loopback server: `/asset` (a PNG-looking body), `/to?url=…` (302 to url), `/loop` (redirects to itself),
     /// `/host` (echoes the Host header), `/big` (2 MiB).
     func withOrigin(_ body: (Int) async throws -> Void) async throws {
-        try await TestSupport.withServer({ onRunning in
-            let router = Router()
-            router.get("/asset") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: TestSupport.payload(size: 5_000, header: TestSupport.pngHeader)))
-            }
-            router.get("/to") { request, _ in
-                Response(status: .found, headers: [.location: request.uri.queryParameters["url"].map(String.init) ?? "/"])
-            }
-            router.get("/loop") { _, _ in Response(status: .movedPermanently, headers: [.location: "/loop"]) }
-            router.get("/host") { request, _ in request.head.authority ?? "none" }
-            router.get("/big") { _, _ in
-                Response(status: .ok, body: .init(byteBuffer: TestSupport.payload(size: 2 << 20)))
-            }
-            return Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
-        }, body)
+        try await TestSupport.withServer(
+            { onRunning in
+                let router = Router()
+                router.get("/asset") { _, _ in
+                    Response(
+                        status: .ok, headers: [.contentType: "text/html"],
+                        body: .init(byteBuffer: TestSupport.payload(size: 5_000, header: TestSupport.pngHeader)))
+                }
+                router.get("/to") { request, _ in
+                    Response(
+                        status: .found, headers: [.location: request.uri.queryParameters["url"].map(String.init) ?? "/"]
+                    )
+                }
+                router.get("/loop") { _, _ in Response(status: .movedPermanently, headers: [.location: "/loop"]) }
+                router.get("/host") { request, _ in request.head.authority ?? "none" }
+                router.get("/big") { _, _ in
+                    Response(status: .ok, body: .init(byteBuffer: TestSupport.payload(size: 2 << 20)))
+                }
+                return Application(
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
+            }, body)
     }
 
     @Test func allowlistedAddressIsFetched() async throws {
@@ -123,9 +131,12 @@ struct FixedResolver: HostResolver {
             // System DNS does not know this name: the connection can only go to the address checked here.
             let resolver = FixedResolver(answers: ["cdn.assets.example": ["127.0.0.1"]])
             let refused = try Self.fetcher(resolver: resolver)
-            try await Self.expectRefused("http://cdn.assets.example:\(port)/host", code: .blockedDestination, fetcher: refused)
+            try await Self.expectRefused(
+                "http://cdn.assets.example:\(port)/host", code: .blockedDestination, fetcher: refused)
             let byHost = try Self.fetcher(allow: ["*.assets.example"], resolver: resolver)
-            #expect(try await Self.fetchText(byHost, "http://cdn.assets.example:\(port)/host") == "cdn.assets.example:\(port)")
+            #expect(
+                try await Self.fetchText(byHost, "http://cdn.assets.example:\(port)/host")
+                    == "cdn.assets.example:\(port)")
         }
     }
 

@@ -32,7 +32,9 @@ enum TestSupport {
 
     static let logger: Logger = {
         var logger = Logger(label: "assetforge.tests.storage")
-        logger.logLevel = ProcessInfo.processInfo.environment["ASSETFORGE_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["ASSETFORGE_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+            ?? .warning
         return logger
     }()
 
@@ -105,7 +107,9 @@ enum TestSupport {
     }
 
     /// A PNG signature followed by an IHDR-looking chunk header.
-    static let pngHeader: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+    static let pngHeader: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+    ]
     /// An MP4 `ftyp` box.
     static let mp4Header: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisom".utf8) + [0, 0, 2, 0] + Array("isommp41".utf8)
 

@@ -18,7 +18,8 @@ import Testing
         #expect(!DestinationPolicy().permits(address, host: text))
     }
 
-    @Test("public addresses", arguments: ["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8"])
+    @Test(
+        "public addresses", arguments: ["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8"])
     func publicAddresses(text: String) throws {
         let address = try #require(IPAddress(text))
         #expect(!DestinationPolicy.isInternal(address))

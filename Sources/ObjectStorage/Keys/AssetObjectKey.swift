@@ -16,7 +16,9 @@ public struct AssetObjectKey: Sendable, Hashable, CustomStringConvertible {
     /// Checks the components and builds the key.
     public init(sku: String, kind: String, assetId: String, fileExtension: String) throws(ObjectStorageError) {
         guard (1...64).contains(sku.utf8.count), sku != ".", sku != "..",
-            sku.utf8.allSatisfy({ Self.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+            sku.utf8.allSatisfy({
+                Self.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            })
         else {
             throw ObjectStorageError(
                 .invalidKey, "SKU \"\(sku)\" is not 1–64 characters of A-Z a-z 0-9 . _ - (and not . or ..)")

@@ -34,7 +34,8 @@ public struct AWSV4Signer: Sendable {
     /// Signs `host` and every `x-amz-*`, `content-type` and `content-md5` header, plus any header
     /// named in `additionalHeaders` that is present. `request` must carry a `Host` header.
     /// - Parameter path: the URL path, unencoded (e.g. `/bucket/my key.png`).
-    public func signHeaders(_ request: inout SigningRequest, path: String, date: Date, additionalHeaders: [String] = []) {
+    public func signHeaders(_ request: inout SigningRequest, path: String, date: Date, additionalHeaders: [String] = [])
+    {
         let time = SigningTime(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down)))
         request.setHeader("x-amz-date", time.timestamp)
         if request.header("x-amz-content-sha256") == nil {
@@ -61,7 +62,8 @@ public struct AWSV4Signer: Sendable {
         guard (1...Self.maximumPresignSeconds).contains(expires) else {
             throw ObjectStorageError(
                 .invalidConfiguration,
-                "a SigV4 presigned URL lifetime must be 1 to \(Self.maximumPresignSeconds) seconds (7 days); got \(expires)")
+                "a SigV4 presigned URL lifetime must be 1 to \(Self.maximumPresignSeconds) seconds (7 days); got \(expires)"
+            )
         }
         let time = SigningTime(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down)))
         let wanted = Set(additionalHeaders.map { $0.lowercased() } + ["host"])
@@ -96,7 +98,8 @@ public struct AWSV4Signer: Sendable {
     func signature(
         _ request: SigningRequest, path: String, time: SigningTime, signedHeaders: [String], payloadHash: String
     ) -> String {
-        let canonical = Self.canonicalRequest(request, path: path, signedHeaders: signedHeaders, payloadHash: payloadHash)
+        let canonical = Self.canonicalRequest(
+            request, path: path, signedHeaders: signedHeaders, payloadHash: payloadHash)
         let stringToSign =
             "\(Self.algorithm)\n\(time.timestamp)\n\(scope(time))\n\(Hex.encode(SHA256.hash(data: Data(canonical.utf8))))"
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey.unredactedValue)".utf8))
@@ -120,7 +123,9 @@ public struct AWSV4Signer: Sendable {
             values[lowered] = values[lowered].map { "\($0),\(normalized)" } ?? normalized
         }
         let headerBlock = signedHeaders.map { "\($0):\(values[$0] ?? "")\n" }.joined()
-        return [request.method.uppercased(), uri, query, headerBlock, signedHeaders.joined(separator: ";"), payloadHash]
-            .joined(separator: "\n")
+        return [
+            request.method.uppercased(), uri, query, headerBlock, signedHeaders.joined(separator: ";"), payloadHash,
+        ]
+        .joined(separator: "\n")
     }
 }

@@ -64,7 +64,8 @@ public struct OSSV1Signer: Sendable {
         let stringToSign = Self.stringToSign(
             request, bucket: bucket, key: key, dateLine: dateLine, extraSubresources: extraSubresources)
         let mac = HMAC<Insecure.SHA1>.authenticationCode(
-            for: Data(stringToSign.utf8), using: SymmetricKey(data: Data(credentials.secretAccessKey.unredactedValue.utf8)))
+            for: Data(stringToSign.utf8),
+            using: SymmetricKey(data: Data(credentials.secretAccessKey.unredactedValue.utf8)))
         return Data(mac).base64EncodedString()
     }
 

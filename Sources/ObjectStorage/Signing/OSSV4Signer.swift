@@ -76,7 +76,8 @@ public struct OSSV4Signer: Sendable {
         guard (1...Self.maximumPresignSeconds).contains(expires) else {
             throw ObjectStorageError(
                 .invalidConfiguration,
-                "an OSS presigned URL lifetime must be 1 to \(Self.maximumPresignSeconds) seconds (7 days); got \(expires)")
+                "an OSS presigned URL lifetime must be 1 to \(Self.maximumPresignSeconds) seconds (7 days); got \(expires)"
+            )
         }
         let time = SigningTime(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down)))
         let additional = Self.additionalHeaderNames(additionalHeaders, present: request)

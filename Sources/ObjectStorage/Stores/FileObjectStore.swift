@@ -115,7 +115,8 @@ public struct FileObjectStore: ObjectStore {
             throw ObjectStorageError(.notFound, "no file for the key under \(root.path)", key: key)
         }
         guard metadata.size <= maxBytes else {
-            throw ObjectStorageError(.tooLarge, "the object has \(metadata.size) bytes, more than \(maxBytes)", key: key)
+            throw ObjectStorageError(
+                .tooLarge, "the object has \(metadata.size) bytes, more than \(maxBytes)", key: key)
         }
         let data = try await io(key) { try Data(contentsOf: file) }
         return ByteBuffer(data: data)
@@ -130,10 +131,12 @@ public struct FileObjectStore: ObjectStore {
         try validateObjectKey(key)
         let base: URL
         if case .cdn(let cdn) = publicURLStyle { base = cdn } else { base = publicBaseURL }
-        return URL(string: base.absoluteString.trimmingSuffix("/") + "/" + PercentEncoding.encode(key, keepSlash: true))!
+        return URL(
+            string: base.absoluteString.trimmingSuffix("/") + "/" + PercentEncoding.encode(key, keepSlash: true))!
     }
 
-    private func io<Result: Sendable>(_ key: String, _ work: @Sendable @escaping () throws -> Result) async throws(ObjectStorageError)
+    private func io<Result: Sendable>(_ key: String, _ work: @Sendable @escaping () throws -> Result)
+        async throws(ObjectStorageError)
         -> Result
     {
         do {

@@ -62,7 +62,9 @@ public struct OSSObjectStore: ObjectStore {
 
     public func metadata(_ key: String) async throws -> ObjectMetadata? { try await core.metadata(key) }
 
-    public func get(_ key: String, maxBytes: Int) async throws -> ByteBuffer { try await core.get(key, maxBytes: maxBytes) }
+    public func get(_ key: String, maxBytes: Int) async throws -> ByteBuffer {
+        try await core.get(key, maxBytes: maxBytes)
+    }
 
     public func delete(_ key: String) async throws { try await core.delete(key) }
 
@@ -103,7 +105,9 @@ struct OSSDialect: HTTPStoreDialect {
         URL(string: target(objectKey: objectKey, publicHost: true).url)!
     }
 
-    func verifyChecksums(_ headers: HTTPHeaders, md5Hex: String?, crc64: UInt64?, key: String) throws(ObjectStorageError) {
+    func verifyChecksums(_ headers: HTTPHeaders, md5Hex: String?, crc64: UInt64?, key: String)
+        throws(ObjectStorageError)
+    {
         guard let crc64 else { return }
         guard let reported = headers.first(name: "x-oss-hash-crc64ecma") else {
             throw ObjectStorageError(

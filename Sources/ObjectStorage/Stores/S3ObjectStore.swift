@@ -83,7 +83,9 @@ public struct S3ObjectStore: ObjectStore {
 
     public func metadata(_ key: String) async throws -> ObjectMetadata? { try await core.metadata(key) }
 
-    public func get(_ key: String, maxBytes: Int) async throws -> ByteBuffer { try await core.get(key, maxBytes: maxBytes) }
+    public func get(_ key: String, maxBytes: Int) async throws -> ByteBuffer {
+        try await core.get(key, maxBytes: maxBytes)
+    }
 
     public func delete(_ key: String) async throws { try await core.delete(key) }
 
@@ -126,7 +128,8 @@ struct S3Dialect: HTTPStoreDialect {
         var request = SigningRequest(method: "GET", headers: [("Host", location.authority)])
         try signer.presign(&request, path: location.path, date: date, expires: seconds)
         return URL(
-            string: "\(location.scheme)://\(location.authority)\(PercentEncoding.encode(location.path, keepSlash: true))"
+            string:
+                "\(location.scheme)://\(location.authority)\(PercentEncoding.encode(location.path, keepSlash: true))"
                 + "?\(request.encodedQuery)")!
     }
 
@@ -134,7 +137,9 @@ struct S3Dialect: HTTPStoreDialect {
         URL(string: target(objectKey: objectKey).url)!
     }
 
-    func verifyChecksums(_ headers: HTTPHeaders, md5Hex: String?, crc64: UInt64?, key: String) throws(ObjectStorageError) {
+    func verifyChecksums(_ headers: HTTPHeaders, md5Hex: String?, crc64: UInt64?, key: String)
+        throws(ObjectStorageError)
+    {
         guard verifiesETag, let md5Hex, let etag = headers.first(name: "ETag") else { return }
         let trimmed = etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
         guard trimmed.count == 32, trimmed != md5Hex else { return }

@@ -69,7 +69,8 @@ public struct AssetTransfer: Sendable {
         let stored = try await store.put(
             key.key, body: PrefixedBody(prefix: head, rest: ended ? nil : iterator),
             contentType: contentType.mimeType, expectedSize: expectedSize)
-        return StoredAsset(object: stored, assetKey: key, contentType: contentType, url: try await store.url(for: key.key))
+        return StoredAsset(
+            object: stored, assetKey: key, contentType: contentType, url: try await store.url(for: key.key))
     }
 }
 

@@ -139,7 +139,8 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
     private func advice(status: Int, serviceCode: String?) -> String {
         switch serviceCode {
         case "SignatureDoesNotMatch":
-            return "check the secret in \(dialect.credentialVariables), the region in ASSETFORGE_STORE_URL and the clock"
+            return
+                "check the secret in \(dialect.credentialVariables), the region in ASSETFORGE_STORE_URL and the clock"
         case "InvalidAccessKeyId":
             return "the access key id is unknown to the store; check \(dialect.credentialVariables)"
         case "RequestTimeTooSkewed":
@@ -389,7 +390,9 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         case .direct:
             return dialect.directURL(objectKey: fullKey)
         case .cdn(let base):
-            return URL(string: base.absoluteString.trimmingSuffix("/") + "/" + PercentEncoding.encode(fullKey, keepSlash: true))!
+            return URL(
+                string: base.absoluteString.trimmingSuffix("/") + "/" + PercentEncoding.encode(fullKey, keepSlash: true)
+            )!
         case .presigned(let seconds):
             return try dialect.presignedGetURL(objectKey: fullKey, seconds: seconds, date: Date())
         }

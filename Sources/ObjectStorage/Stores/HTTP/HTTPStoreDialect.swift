@@ -30,7 +30,8 @@ protocol HTTPStoreDialect: Sendable {
     func directURL(objectKey: String) -> URL
     /// Checks a store checksum header of a PUT, part or completion response against the bytes sent;
     /// `crc64` is the CRC of everything sent when the check covers the whole object.
-    func verifyChecksums(_ headers: HTTPHeaders, md5Hex: String?, crc64: UInt64?, key: String) throws(ObjectStorageError)
+    func verifyChecksums(_ headers: HTTPHeaders, md5Hex: String?, crc64: UInt64?, key: String)
+        throws(ObjectStorageError)
 }
 
 extension HTTPStoreDialect {
