@@ -14,12 +14,22 @@ let package = Package(
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
         .library(name: "Events", targets: ["Events"]),
         .library(name: "EventIntake", targets: ["EventIntake"]),
+        .library(name: "ObjectStorage", targets: ["ObjectStorage"]),
+        .library(name: "SafeFetch", targets: ["SafeFetch"]),
+        .library(name: "OSSSimulator", targets: ["OSSSimulator"]),
+        .library(name: "AssetHTTPServer", targets: ["AssetHTTPServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Thin system-library binding of librdkafka (pkg-config name `rdkafka`, >= 2.2).
@@ -57,6 +67,57 @@ let package = Package(
             dependencies: [
                 "Kafka",
                 "Events",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // SSRF-safe streaming downloads: scheme and address checks, pinned connections, manual redirects.
+        .target(
+            name: "SafeFetch",
+            dependencies: [
+                "AssetForgeConfiguration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Object stores (OSS, S3, local files), request signing, key scheme and content sniffing.
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                "AssetForgeConfiguration",
+                "SafeFetch",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // An in-memory OSS endpoint (native API, V4 signature checks) for tests and the provider simulator.
+        .target(
+            name: "OSSSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // AssetForge's HTTP server: file-store assets (ranges, content types) and /healthz.
+        .target(
+            name: "AssetHTTPServer",
+            dependencies: [
+                "AssetForgeConfiguration",
+                "ObjectStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -103,6 +164,24 @@ let package = Package(
                 "Events",
                 "Kafka",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: ["ObjectStorage", "SafeFetch"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ObjectStorageIntegrationTests",
+            dependencies: [
+                "ObjectStorage",
+                "SafeFetch",
+                "OSSSimulator",
+                "AssetHTTPServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
