@@ -12,12 +12,18 @@ let package = Package(
         .executable(name: "assetforge", targets: ["AssetForgeCLI"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
+        .library(name: "ProviderSimulator", targets: ["ProviderSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Thin system-library binding of librdkafka (pkg-config name `rdkafka`, >= 2.2).
@@ -44,11 +50,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // A loopback HTTP server speaking the DashScope, Kling, MiniMax and Volcengine APIs, with fault injection.
+        .target(
+            name: "ProviderSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
                 "Kafka",
                 "AssetForgeConfiguration",
+                "ProviderSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,6 +86,15 @@ let package = Package(
         .testTarget(
             name: "AssetForgeConfigurationTests",
             dependencies: ["AssetForgeConfiguration"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProviderSimulatorTests",
+            dependencies: [
+                "ProviderSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
     ]
