@@ -14,6 +14,12 @@ public struct SimulatorConfiguration: Sendable, Equatable, Codable {
     /// How long tasks take per service, in seconds (the time from creation to the terminal state); ±20 % jitter.
     /// Defaults: wanx 4, jimeng 3, kling 20, hailuo 25.
     public var taskSeconds: [String: Double] = ["wanx": 4, "jimeng": 3, "kling": 20, "hailuo": 25]
+    /// Share of a task's duration spent queued (`PENDING`, `submitted`, `Preparing`/`Queueing`, `in_queue`) before it
+    /// runs. Default 0.2.
+    public var queuedFraction: Double = 0.2
+    /// When set, tasks advance by queries instead of time: this many queries see the queued state, as many more the
+    /// running state, and the next one the terminal state (deterministic state sequences for tests). Default `nil`.
+    public var queriesPerPhase: Int?
     /// Seconds a result URL stays valid. Default 3600 (vendors: 24 h for images, less for some videos).
     public var resultURLLifetimeSeconds: Double = 3600
     /// Seconds a task record is kept before queries answer "unknown/not found". Default 86 400 (DashScope: ~24 h).
@@ -36,7 +42,8 @@ public struct SimulatorConfiguration: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case credentials, faults, serviceFaults, taskSeconds, resultURLLifetimeSeconds, taskRetentionSeconds
+        case credentials, faults, serviceFaults, taskSeconds, queuedFraction, queriesPerPhase, resultURLLifetimeSeconds
+        case taskRetentionSeconds
         case resultImageMaxSide, seed, moderationTrigger, maxConcurrentTasks
     }
 
@@ -54,6 +61,8 @@ public struct SimulatorConfiguration: Sendable, Equatable, Codable {
         if let v = try c.decodeIfPresent([String: Double].self, forKey: .taskSeconds) {
             taskSeconds.merge(v) { _, new in new }
         }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .queuedFraction) { queuedFraction = min(max(v, 0), 1) }
+        if c.contains(.queriesPerPhase) { queriesPerPhase = try c.decodeIfPresent(Int.self, forKey: .queriesPerPhase) }
         if let v = try c.decodeIfPresent(Double.self, forKey: .resultURLLifetimeSeconds) { resultURLLifetimeSeconds = v }
         if let v = try c.decodeIfPresent(Double.self, forKey: .taskRetentionSeconds) { taskRetentionSeconds = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .resultImageMaxSide) { resultImageMaxSide = max(8, v) }

@@ -116,7 +116,8 @@ final class SimulatorCore: Sendable {
             let task = SimulatedTask(
                 id: state.nextID(prefix: service.taskIDPrefix), service: service, created: now, createdWall: wall,
                 duration: duration, outcome: outcome, payload: payload, externalID: externalID,
-                idempotencyKey: idempotencyKey, model: model)
+                idempotencyKey: idempotencyKey, model: model, queuedFraction: state.configuration.queuedFraction,
+                queriesPerPhase: state.configuration.queriesPerPhase)
             state.tasks[task.id] = task
             if let externalID { state.externalIndex[externalID] = task.id }
             state.active[service, default: []].insert(task.id)
@@ -138,7 +139,11 @@ final class SimulatorCore: Sendable {
         let now = self.now
         return state.withLock { state in
             state.count(service) { $0.queries += 1 }
-            guard let task = state.tasks[id], task.service == service else { return nil }
+            guard var task = state.tasks[id], task.service == service else { return nil }
+            if task.queriesPerPhase != nil {
+                task.queries += 1
+                state.tasks[id] = task
+            }
             return (task, task.phase(at: now, retention: state.configuration.taskRetentionSeconds))
         }
     }

@@ -34,13 +34,30 @@ struct SimulatedTask: Sendable {
     let idempotencyKey: String?
     /// The request's `req_key` (Jimeng) or model name, echoed in answers.
     let model: String
+    /// Share of ``duration`` spent queued.
+    let queuedFraction: Double
+    /// When set, the task advances by queries (see ``SimulatorConfiguration/queriesPerPhase``).
+    let queriesPerPhase: Int?
+    /// Queries answered so far (only counted when ``queriesPerPhase`` is set).
+    var queries = 0
 
     func phase(at now: Double, retention: Double) -> Phase {
         let elapsed = now - created
         if elapsed > retention { return .expired }
-        if elapsed < duration * 0.2 { return .queued }
+        if let perPhase = queriesPerPhase {
+            if queries <= perPhase { return .queued }
+            if outcome == .stuck || queries <= 2 * perPhase { return .running }
+            return outcome == .success ? .succeeded : .failed
+        }
+        if elapsed < duration * queuedFraction { return .queued }
         if outcome == .stuck || elapsed < duration { return .running }
         return outcome == .success ? .succeeded : .failed
+    }
+
+    /// For Hailuo's two queued states: whether the task is in the first half of its queued phase.
+    func isPreparing(at now: Double) -> Bool {
+        if let perPhase = queriesPerPhase { return queries * 2 <= perPhase }
+        return now - created < duration * queuedFraction / 2
     }
 
     /// The unix time the task finished (or would have).

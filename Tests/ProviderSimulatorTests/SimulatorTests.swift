@@ -55,8 +55,8 @@ struct SimulatorTests {
     @Test("DashScope: key check, async header, PENDING → RUNNING → SUCCEEDED, PNG result that expires")
     func dashscopeTaskLifecycle() async throws {
         try await withSimulator({ configuration in
-            configuration.taskSeconds["wanx"] = 0.6
-            configuration.resultURLLifetimeSeconds = 1
+            configuration.queriesPerPhase = 2
+            configuration.resultURLLifetimeSeconds = 3
         }) { simulator, client in
             let base = simulator.baseURL.absoluteString
             let path = base + "/api/v1/services/aigc/text2image/image-synthesis"
@@ -110,7 +110,7 @@ struct SimulatorTests {
             #expect(Array(image.body.prefix(8)) == pngSignature)
             #expect(PNGEncoder.dimensions(of: image.body).map { $0.width * 3 == $0.height * 4 } == true)
 
-            try await Task.sleep(for: .milliseconds(2100))
+            try await Task.sleep(for: .milliseconds(3100))
             let expired = try await client.call(.GET, url)
             #expect(expired.status == 403)
             #expect(expired.text.contains("<Code>AccessDenied</Code>"))

@@ -144,9 +144,9 @@ struct DashScopeSimulation: Sendable {
             output["task_status"] = "PENDING"
         case .running:
             output["task_status"] = "RUNNING"
-            output["scheduled_time"] = Self.timestamp(task.createdWall + task.duration * 0.2)
+            output["scheduled_time"] = Self.timestamp(task.createdWall + task.duration * task.queuedFraction)
         case .succeeded, .failed:
-            output["scheduled_time"] = Self.timestamp(task.createdWall + task.duration * 0.2)
+            output["scheduled_time"] = Self.timestamp(task.createdWall + task.duration * task.queuedFraction)
             output["end_time"] = Self.timestamp(task.endWall)
         case .expired:
             break

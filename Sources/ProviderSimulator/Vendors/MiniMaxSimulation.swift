@@ -66,10 +66,9 @@ struct MiniMaxSimulation: Sendable {
             phase != .expired
         else { return Self.baseResponse(2013, "invalid params: task not found") }
         var body: [String: Any] = ["task_id": task.id, "file_id": ""]
-        let elapsed = core.now - task.created
         switch phase {
         case .queued:
-            body["status"] = elapsed < task.duration * 0.1 ? "Preparing" : "Queueing"
+            body["status"] = task.isPreparing(at: core.now) ? "Preparing" : "Queueing"
         case .running, .expired:
             body["status"] = "Processing"
         case .succeeded:
