@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
         .library(name: "ProviderSimulator", targets: ["ProviderSimulator"]),
+        .library(name: "AssetImaging", targets: ["AssetImaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,18 @@ let package = Package(
             dependencies: [
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Thin system-library binding of libvips (pkg-config name `vips`); static inline shims in shim.h.
+        .systemLibrary(
+            name: "CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
+        // Image inspection and preparation (cut-outs, aspect-ratio fitting, decompression-bomb limits).
+        .target(
+            name: "AssetImaging",
+            dependencies: ["CVips"],
             swiftSettings: strictSettings
         ),
         // A loopback HTTP server speaking the DashScope, Kling, MiniMax and Volcengine APIs, with fault injection.
@@ -95,6 +108,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AssetImagingTests",
+            dependencies: ["AssetImaging", "ProviderSimulator"],
             swiftSettings: strictSettings
         ),
     ]
