@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "AssetForgeConfiguration", targets: ["AssetForgeConfiguration"]),
         .library(name: "ProviderSimulator", targets: ["ProviderSimulator"]),
+        .library(name: "Providers", targets: ["Providers"]),
         .library(name: "AssetImaging", targets: ["AssetImaging"]),
     ],
     dependencies: [
@@ -75,6 +76,22 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        // Vendor clients and the per-provider actors (limits, retries, breakers, budgets, fallback).
+        .target(
+            name: "Providers",
+            dependencies: [
+                "AssetForgeConfiguration",
+                "AssetImaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
@@ -113,6 +130,17 @@ let package = Package(
         .testTarget(
             name: "AssetImagingTests",
             dependencies: ["AssetImaging", "ProviderSimulator"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: [
+                "Providers",
+                "ProviderSimulator",
+                "AssetImaging",
+                "AssetForgeConfiguration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strictSettings
         ),
     ]
