@@ -174,10 +174,15 @@ public final class ProviderFleet: Sendable {
                 return task
             } catch {
                 lastError = error
-                guard error.allowsFallback, index < route.count - 1 else { throw error }
+                guard error.allowsFallback, index < route.count - 1 else {
+                    eventSink.yield(.failed(assetID: assetID, provider: provider, reason: error.code.description))
+                    throw error
+                }
             }
         }
-        throw lastError ?? ProviderError(.providerUnavailable, message: "no provider for \(command.kind) is configured")
+        let error = lastError ?? ProviderError(.providerUnavailable, message: "no provider for \(command.kind) is configured")
+        eventSink.yield(.failed(assetID: assetID, provider: error.provider ?? primary, reason: error.code.description))
+        throw error
     }
 
     /// Polls a submitted task to its end and costs it.

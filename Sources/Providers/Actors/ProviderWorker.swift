@@ -47,7 +47,8 @@ public actor ProviderWorker {
     /// A worker.
     ///
     /// - Parameters:
-    ///   - events: where deferrals, breaker changes and outcomes are reported (optional).
+    ///   - events: where deferrals, breaker changes and task outcomes are reported (optional); submission outcomes
+    ///     are reported by ``ProviderFleet``.
     ///   - now: the wall clock for the budget day and task ages (for tests).
     public init(
         backend: any ProviderBackend, configuration: ProviderWorkerConfiguration, prices: PriceTable = PriceTable(),
@@ -104,10 +105,10 @@ public actor ProviderWorker {
             submitted += 1
             return task
         } catch {
+            // No `.failed` event here: the fleet may still fall back; it reports the final outcome.
             failed += 1
             logger.info(
                 "submission failed", metadata: ["asset.id": "\(assetID)", "reason": "\(error.code)"])
-            events?.yield(.failed(assetID: assetID, provider: provider, reason: error.code.description))
             throw error
         }
     }
