@@ -29,7 +29,7 @@ struct Harness {
         configuration.taskSeconds = ["wanx": taskSeconds, "jimeng": taskSeconds, "kling": taskSeconds, "hailuo": taskSeconds]
         configure(&configuration)
         let simulator = try await ProviderSimulator.start(configuration: configuration)
-        let http = HTTPClient.makeForProviders(connectTimeout: .seconds(2), readTimeout: .seconds(10), connectionsPerHost: 64)
+        let http = HTTPClient.makeForProviders(connectTimeout: .seconds(10), readTimeout: .seconds(30), connectionsPerHost: 64)
         let harness = Harness(simulator: simulator, http: http)
         do {
             let value = try await body(harness)
@@ -45,7 +45,7 @@ struct Harness {
 
     var fastHTTP: VendorHTTPConfiguration {
         var configuration = VendorHTTPConfiguration()
-        configuration.requestTimeout = .seconds(5)
+        configuration.requestTimeout = .seconds(30)  // generous: the tests share two loaded cores
         return configuration
     }
 
