@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "SafeFetch", targets: ["SafeFetch"]),
         .library(name: "OSSSimulator", targets: ["OSSSimulator"]),
         .library(name: "AssetHTTPServer", targets: ["AssetHTTPServer"]),
+        .library(name: "ProviderSimulator", targets: ["ProviderSimulator"]),
+        .library(name: "Providers", targets: ["Providers"]),
+        .library(name: "AssetImaging", targets: ["AssetImaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -122,11 +125,52 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Thin system-library binding of libvips (pkg-config name `vips`); static inline shims in shim.h.
+        .systemLibrary(
+            name: "CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
+        // Image inspection and preparation (cut-outs, aspect-ratio fitting, decompression-bomb limits).
+        .target(
+            name: "AssetImaging",
+            dependencies: ["CVips"],
+            swiftSettings: strictSettings
+        ),
+        // A loopback HTTP server speaking the DashScope, Kling, MiniMax and Volcengine APIs, with fault injection.
+        .target(
+            name: "ProviderSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        // Vendor clients and the per-provider actors (limits, retries, breakers, budgets, fallback).
+        .target(
+            name: "Providers",
+            dependencies: [
+                "AssetForgeConfiguration",
+                "AssetImaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
                 "Kafka",
                 "AssetForgeConfiguration",
+                "ProviderSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -188,6 +232,31 @@ let package = Package(
         .testTarget(
             name: "AssetForgeConfigurationTests",
             dependencies: ["AssetForgeConfiguration"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProviderSimulatorTests",
+            dependencies: [
+                "ProviderSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AssetImagingTests",
+            dependencies: ["AssetImaging", "ProviderSimulator"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: [
+                "Providers",
+                "ProviderSimulator",
+                "AssetImaging",
+                "AssetForgeConfiguration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

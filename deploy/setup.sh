@@ -25,6 +25,8 @@ APT_PACKAGES=(
     python3
     python3-venv
     python3-pip
+    # libvips for AssetImaging (cut-outs, aspect-ratio fitting; pkg-config name vips).
+    libvips-dev
     # --- LATER (not installed yet): the durable ledger's PostgreSQL backend and its tests. ---
     # postgresql
 )

@@ -1,0 +1,221 @@
+import AssetForgeConfiguration
+import AssetImaging
+import AsyncHTTPClient
+import Foundation
+import Logging
+
+/// Options for ``ProviderFleet/live(providers:httpClient:options:imagePreparer:logger:)``.
+public struct ProviderFleetOptions: Sendable {
+    /// Timeouts and size bounds of vendor calls.
+    public var http = VendorHTTPConfiguration()
+    /// Worker settings per provider; a missing provider gets ``ProviderWorkerConfiguration/defaults(for:settings:)``.
+    public var workers: [GenerationProvider: ProviderWorkerConfiguration] = [:]
+    /// Prices.
+    public var prices = PriceTable()
+    /// Which providers serve each kind of command, primary first, backups after.
+    public var routes: [CommandKind: [GenerationProvider]] = ProviderFleet.defaultRoutes
+    /// How prepared input images reach vendors that take references (Wanx).
+    public var imageHost: any InputImageHost = DataURIImageHost()
+    /// Adjusts client settings (models, resolutions…) before the clients are made.
+    public var wanx: @Sendable (inout WanxClient.Configuration) -> Void = { _ in }
+    /// See ``wanx``.
+    public var qwen: @Sendable (inout QwenClient.Configuration) -> Void = { _ in }
+    /// See ``wanx``.
+    public var kling: @Sendable (inout KlingClient.Configuration) -> Void = { _ in }
+    /// See ``wanx``.
+    public var hailuo: @Sendable (inout HailuoClient.Configuration) -> Void = { _ in }
+    /// See ``wanx``.
+    public var jimeng: @Sendable (inout JimengClient.Configuration) -> Void = { _ in }
+
+    /// The defaults.
+    public init() {}
+}
+
+/// All provider workers and the routing between them: primary providers with fallback to their backups
+/// (Wanx → Jimeng for images, Kling → Hailuo for videos) when the primary is disabled, its breaker is open, or
+/// it stayed unavailable through its retries. The fallback is recorded in the ``SubmittedTask`` and reported as
+/// a ``ProviderEvent/fallback(assetID:from:to:reason:)``.
+///
+/// How a pipeline uses it:
+/// ```swift
+/// let task = try await fleet.submit(.sceneImage(command), assetID: asset.id)   // persist `task` (Codable)
+/// let result = try await fleet.awaitResult(task)                              // persist urls, cost, provider
+/// // after a restart, for every persisted task without a result:
+/// let result = try await fleet.resume(task)
+/// ```
+public final class ProviderFleet: Sendable {
+    /// The default routes.
+    public static let defaultRoutes: [CommandKind: [GenerationProvider]] = [
+        .sceneImage: [.wanx, .jimeng], .textToImage: [.wanx, .jimeng], .video: [.kling, .hailuo], .copy: [.qwen],
+    ]
+
+    /// Workers by provider.
+    public let workers: [GenerationProvider: ProviderWorker]
+    /// Routes by command kind.
+    public let routes: [CommandKind: [GenerationProvider]]
+    /// Deferrals, fallbacks, breaker changes and outcomes, for the ledger. Buffered (newest 10 000 kept).
+    public let events: AsyncStream<ProviderEvent>
+    private let eventSink: AsyncStream<ProviderEvent>.Continuation
+    private let downloader: VendorHTTP?
+    private let logger: Logger
+
+    /// A fleet over ready-made workers. Make the workers with ``makeEventStream()``'s continuation to see their
+    /// events on ``events``.
+    public init(
+        workers: [ProviderWorker], routes: [CommandKind: [GenerationProvider]] = ProviderFleet.defaultRoutes,
+        events: (stream: AsyncStream<ProviderEvent>, continuation: AsyncStream<ProviderEvent>.Continuation) =
+            ProviderFleet.makeEventStream(),
+        httpClient: HTTPClient? = nil, logger: Logger
+    ) {
+        self.workers = Dictionary(workers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
+        self.routes = routes
+        self.events = events.stream
+        self.eventSink = events.continuation
+        self.downloader = httpClient.map { VendorHTTP(client: $0, configuration: VendorHTTPConfiguration(), provider: .wanx) }
+        self.logger = logger
+    }
+
+    /// A buffered event stream for workers and a fleet to share.
+    public static func makeEventStream() -> (
+        stream: AsyncStream<ProviderEvent>, continuation: AsyncStream<ProviderEvent>.Continuation
+    ) {
+        AsyncStream.makeStream(of: ProviderEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+    }
+
+    /// The production fleet: one worker per provider, clients on the shared `httpClient`, base URLs, credentials,
+    /// concurrency and budgets from the service configuration. Providers without credentials are disabled.
+    public static func live(
+        providers: AssetForgeConfiguration.Providers, httpClient: HTTPClient, options: ProviderFleetOptions = ProviderFleetOptions(),
+        imagePreparer: any ImagePreparer = VipsImagePreparer(), logger: Logger
+    ) -> ProviderFleet {
+        let events = makeEventStream()
+        var workers: [ProviderWorker] = []
+        for provider in GenerationProvider.allCases {
+            let settings = providers.settings(for: provider)
+            var workerConfiguration = options.workers[provider] ?? .defaults(for: provider, settings: settings)
+            workerConfiguration.enabled = workerConfiguration.enabled && settings.isEnabled
+            let backend = makeBackend(provider, settings: settings, httpClient: httpClient, options: options, preparer: imagePreparer)
+            workers.append(
+                ProviderWorker(
+                    backend: backend, configuration: workerConfiguration, prices: options.prices, events: events.continuation,
+                    logger: logger))
+        }
+        return ProviderFleet(workers: workers, routes: options.routes, events: events, httpClient: httpClient, logger: logger)
+    }
+
+    static func makeBackend(
+        _ provider: GenerationProvider, settings: ProviderSettings, httpClient: HTTPClient, options: ProviderFleetOptions,
+        preparer: any ImagePreparer
+    ) -> any ProviderBackend {
+        var apiKey = Secret(""), accessKey = Secret(""), secretKey = Secret("")
+        switch settings.credentials {
+        case .apiKey(let key): apiKey = key
+        case .accessKeyPair(let access, let secret): (accessKey, secretKey) = (access, secret)
+        case nil: break
+        }
+        let base = settings.baseURL
+        switch provider {
+        case .wanx:
+            var configuration = WanxClient.Configuration(baseURL: base, apiKey: apiKey)
+            options.wanx(&configuration)
+            return WanxBackend(
+                client: WanxClient(configuration: configuration, httpClient: httpClient, http: options.http),
+                preparer: preparer, host: options.imageHost)
+        case .qwen:
+            var configuration = QwenClient.Configuration(baseURL: base, apiKey: apiKey)
+            options.qwen(&configuration)
+            return QwenBackend(client: QwenClient(configuration: configuration, httpClient: httpClient, http: options.http))
+        case .kling:
+            var configuration = KlingClient.Configuration(baseURL: base, accessKey: accessKey, secretKey: secretKey)
+            options.kling(&configuration)
+            return KlingBackend(
+                client: KlingClient(configuration: configuration, httpClient: httpClient, http: options.http), preparer: preparer)
+        case .hailuo:
+            var configuration = HailuoClient.Configuration(baseURL: base, apiKey: apiKey)
+            options.hailuo(&configuration)
+            return HailuoBackend(
+                client: HailuoClient(configuration: configuration, httpClient: httpClient, http: options.http), preparer: preparer)
+        case .jimeng:
+            var configuration = JimengClient.Configuration(baseURL: base, accessKey: accessKey, secretKey: secretKey)
+            options.jimeng(&configuration)
+            return JimengBackend(
+                client: JimengClient(configuration: configuration, httpClient: httpClient, http: options.http), preparer: preparer)
+        }
+    }
+
+    /// The worker of `provider`.
+    public func worker(_ provider: GenerationProvider) -> ProviderWorker? { workers[provider] }
+
+    /// Submits to the first provider on the command's route that accepts it, falling back along the route when a
+    /// provider is unavailable (disabled, breaker open, retries exhausted, credentials or quota refused).
+    /// Errors about the input (rejected, moderation) do not fall back.
+    public func submit(_ command: GenerationCommand, assetID: String) async throws(ProviderError) -> SubmittedTask {
+        let route = routes[command.kind] ?? []
+        guard let primary = route.first else {
+            throw ProviderError(.unsupportedCommand, message: "no provider serves \(command.kind)")
+        }
+        var lastError: ProviderError?
+        for (index, provider) in route.enumerated() {
+            guard let worker = workers[provider] else { continue }
+            do {
+                var task = try await worker.submit(command, assetID: assetID)
+                if provider != primary {
+                    let reason = lastError?.code.description ?? "provider-unavailable"
+                    task.fallbackFrom = primary
+                    task.fallbackReason = reason
+                    logger.notice(
+                        "fell back to backup provider",
+                        metadata: [
+                            "asset.id": "\(assetID)", "provider": "\(provider)", "primary": "\(primary)", "reason": "\(reason)",
+                        ])
+                    eventSink.yield(.fallback(assetID: assetID, from: primary, to: provider, reason: reason))
+                }
+                eventSink.yield(.submitted(task))
+                return task
+            } catch {
+                lastError = error
+                guard error.allowsFallback, index < route.count - 1 else {
+                    eventSink.yield(.failed(assetID: assetID, provider: provider, reason: error.code.description))
+                    throw error
+                }
+            }
+        }
+        let error = lastError ?? ProviderError(.providerUnavailable, message: "no provider for \(command.kind) is configured")
+        eventSink.yield(.failed(assetID: assetID, provider: error.provider ?? primary, reason: error.code.description))
+        throw error
+    }
+
+    /// Polls a submitted task to its end and costs it.
+    public func awaitResult(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
+        guard let worker = workers[task.provider] else {
+            throw ProviderError(.providerUnavailable, provider: task.provider, message: "no worker for \(task.provider)")
+        }
+        return try await worker.awaitResult(task)
+    }
+
+    /// Continues polling a task persisted before a restart.
+    public func resume(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
+        try await awaitResult(task)
+    }
+
+    /// Submit, hand the task to `onSubmitted` (persist it there), then await the result.
+    public func generate(
+        _ command: GenerationCommand, assetID: String,
+        onSubmitted: @Sendable (SubmittedTask) async -> Void = { _ in }
+    ) async throws(ProviderError) -> ProviderResult {
+        let task = try await submit(command, assetID: assetID)
+        await onSubmitted(task)
+        return try await awaitResult(task)
+    }
+
+    /// Downloads a result URL (bounded), to copy it into our own storage at once.
+    public func download(_ url: URL) async throws(ProviderError) -> [UInt8] {
+        guard let downloader else {
+            throw ProviderError(.resultUnavailable, message: "this fleet was made without an HTTP client")
+        }
+        return try await downloader.download(url)
+    }
+
+    /// Ends the event stream.
+    public func finishEvents() { eventSink.finish() }
+}

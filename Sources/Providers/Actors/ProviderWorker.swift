@@ -1,0 +1,520 @@
+import AssetForgeConfiguration
+import DequeModule
+import Foundation
+import Logging
+
+/// One provider's worker: it owns that provider's limits — tasks in flight, submission rate, polling cadence,
+/// retries with backoff, a circuit breaker and the daily budget — and drives a ``ProviderBackend`` through
+/// submit → poll → fetch.
+///
+/// The steps are separate so the pipeline can persist between them: ``submit(_:assetID:)`` returns a
+/// ``SubmittedTask`` (persist it), ``awaitResult(_:)`` polls it to the end and costs it, and after a restart
+/// ``resume(_:)`` (the same as `awaitResult`) continues polling a persisted task. A slot is held from submission
+/// until the result (or error) of `awaitResult`; call ``abandon(_:)`` for a task you will not await.
+///
+/// Logger metadata keys: `provider`, `asset.id`, `task.id`, `reason`.
+public actor ProviderWorker {
+    /// The provider.
+    public nonisolated let provider: GenerationProvider
+    /// Its HTTP steps.
+    public nonisolated let backend: any ProviderBackend
+    private var configuration: ProviderWorkerConfiguration
+    private let prices: PriceTable
+    private let events: AsyncStream<ProviderEvent>.Continuation?
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let clock = ContinuousClock()
+
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private var inFlight = 0
+    private var maxObservedInFlight = 0
+    private var waiters: Deque<Waiter> = []
+    private var nextWaiterID: UInt64 = 0
+    private var holders: Set<String> = []
+    /// Submissions whose slot was left to a possibly created task after an ambiguous answer.
+    private var parkedSubmissions: Set<String> = []
+    private var reservations: [String: Decimal] = [:]
+    private var bucket: TokenBucket
+    private var breaker: CircuitBreaker
+    private var budget: BudgetLedger
+    private var random = SystemRandomNumberGenerator()
+    private var submitted = 0, succeeded = 0, failed = 0, retries = 0, deferredNow = 0
+
+    /// A worker.
+    ///
+    /// - Parameters:
+    ///   - events: where deferrals, breaker changes and task outcomes are reported (optional); submission outcomes
+    ///     are reported by ``ProviderFleet``.
+    ///   - now: the wall clock for the budget day and task ages (for tests).
+    public init(
+        backend: any ProviderBackend, configuration: ProviderWorkerConfiguration, prices: PriceTable = PriceTable(),
+        events: AsyncStream<ProviderEvent>.Continuation? = nil, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.provider = backend.provider
+        self.backend = backend
+        self.configuration = configuration
+        self.prices = prices
+        self.events = events
+        var logger = logger
+        logger[metadataKey: "provider"] = "\(backend.provider)"
+        self.logger = logger
+        self.now = now
+        self.bucket = TokenBucket(
+            rate: configuration.submitsPerSecond, burst: configuration.submitBurst, now: ContinuousClock.now)
+        self.breaker = CircuitBreaker(configuration: configuration.breaker)
+        self.budget = BudgetLedger(cap: configuration.dailyBudgetCNY, timeZone: configuration.budgetTimeZone)
+    }
+
+    // MARK: Public API
+
+    /// Whether a submission would be accepted now (enabled and breaker not open).
+    public var isAcceptingSubmissions: Bool {
+        configuration.enabled && breaker.wouldAdmit(at: clock.now)
+    }
+
+    /// Counters and state.
+    public var status: ProviderWorkerStatus {
+        var breaker = self.breaker
+        breaker.refresh(at: clock.now)
+        var budget = self.budget
+        budget.roll(at: now())
+        return ProviderWorkerStatus(
+            inFlight: inFlight, waiting: waiters.count, maxObservedInFlight: maxObservedInFlight, breaker: breaker.state,
+            spentTodayCNY: budget.spent, reservedCNY: budget.reserved, submitted: submitted, succeeded: succeeded,
+            failed: failed, retries: retries, deferred: deferredNow)
+    }
+
+    /// Changes the daily cap (e.g. raised by an operator); waiting submissions see it at their next check.
+    public func setDailyBudget(_ capCNY: Decimal?) { budget.cap = capCNY }
+
+    /// Enables or disables the provider (disabled: submissions fail with `provider-unavailable`).
+    public func setEnabled(_ enabled: Bool) { configuration.enabled = enabled }
+
+    /// Submits `command` for `assetID` (also the idempotency key). Waits for budget (reporting `deferred`), a slot
+    /// and a submission token; prepares the input; submits with retries.
+    ///
+    /// - Throws: ``ProviderError``; `provider-unavailable` at once when disabled or the breaker is open.
+    public func submit(_ command: GenerationCommand, assetID: String) async throws(ProviderError) -> SubmittedTask {
+        do {
+            let task = try await performSubmit(command, assetID: assetID)
+            submitted += 1
+            return task
+        } catch {
+            // No `.failed` event here: the fleet may still fall back; it reports the final outcome.
+            failed += 1
+            logger.info(
+                "submission failed", metadata: ["asset.id": "\(assetID)", "reason": "\(error.code)"])
+            throw error
+        }
+    }
+
+    /// Polls `task` until it ends, fetches and costs its result, and frees its slot.
+    public func awaitResult(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
+        if !holders.contains(task.taskID), task.completedOutput == nil {
+            // A task persisted before a restart: it occupies a slot again while we poll it.
+            try await acquireSlot()
+            holders.insert(task.taskID)
+            reserve(task.reservedCNY, for: task.taskID)
+        }
+        do {
+            let output: ProviderOutput
+            if let completed = task.completedOutput {
+                output = completed
+            } else {
+                output = try await pollUntilDone(task)
+            }
+            let cost = prices.cost(of: output)
+            finish(task, cost: cost)
+            succeeded += 1
+            events?.yield(.finished(assetID: task.assetID, provider: provider, taskID: task.taskID, costCNY: cost))
+            return ProviderResult(task: task, output: output, costCNY: cost, finishedAt: now())
+        } catch {
+            finish(task, cost: nil)
+            failed += 1
+            logger.info(
+                "task failed",
+                metadata: ["asset.id": "\(task.assetID)", "task.id": "\(task.taskID)", "reason": "\(error.code)"])
+            events?.yield(.failed(assetID: task.assetID, provider: provider, reason: error.code.description))
+            throw error
+        }
+    }
+
+    /// Continues polling a task persisted before a restart (same as ``awaitResult(_:)``).
+    public func resume(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
+        try await awaitResult(task)
+    }
+
+    /// The task the vendor holds for `assetID`, if it can be looked up by our id (Kling's `external_task_id`);
+    /// use it to resume when the crash came between the submit call and persisting its answer.
+    public func findTask(assetID: String, command: GenerationCommand) async throws(ProviderError) -> SubmittedTask? {
+        let id: String?
+        do {
+            id = try await withRetries(step: "find", assetID: assetID, gateOnBreaker: false, deadline: nil) { _ in
+                try await self.backend.findTask(assetID: assetID)
+            }
+        }
+        guard let id else { return nil }
+        let description = backend.describe(command)
+        return SubmittedTask(
+            assetID: assetID, provider: provider, taskID: id, kind: command.kind, model: description.model,
+            variant: description.variant, durationSeconds: description.durationSeconds,
+            imageCount: description.imageCount, submittedAt: now(), reservedCNY: estimate(command))
+    }
+
+    /// Frees the slot and budget reservation of a task that will not be awaited.
+    public func abandon(_ task: SubmittedTask) { finish(task, cost: nil) }
+
+    // MARK: Submission
+
+    private func performSubmit(_ command: GenerationCommand, assetID: String) async throws(ProviderError) -> SubmittedTask {
+        guard configuration.enabled else {
+            throw ProviderError(.providerUnavailable, provider: provider, message: "\(provider) is disabled")
+        }
+        guard backend.supports(command.kind) else {
+            throw ProviderError(.unsupportedCommand, provider: provider, message: "\(provider) does not do \(command.kind)")
+        }
+        guard admitThroughBreaker() else {
+            throw ProviderError(.providerUnavailable, provider: provider, message: "circuit breaker is open")
+        }
+        let description = backend.describe(command)
+        let amount = estimate(command)
+        let key = "pending:\(assetID):\(UUID().uuidString)"
+        do {
+            try await reserveBudget(amount, key: key, assetID: assetID)
+        } catch {
+            breaker.releaseProbe()
+            throw error
+        }
+        do {
+            try await acquireSlot()
+        } catch {
+            release(reservation: key)
+            breaker.releaseProbe()
+            throw error
+        }
+        do throws(ProviderError) {
+            let prepared: PreparedSubmission
+            do {
+                prepared = try await backend.prepare(command, assetID: assetID)
+            } catch {
+                throw ProviderError.wrap(error, provider: provider)
+            }
+            let hold = orphanHold(for: command.kind)
+            let outcome = try await withRetries(step: "submit", assetID: assetID, gateOnBreaker: true, deadline: nil) {
+                attempt in
+                try await self.takeSlotBackIfParked(key)
+                try await self.waitForSubmitToken()
+                do {
+                    return try await self.backend.submit(prepared, assetID: assetID, isRetry: attempt > 1)
+                } catch let error as ProviderError where error.isAmbiguousSubmission {
+                    // The vendor may have created a task whose id we never saw: it keeps this slot for a while,
+                    // and the next attempt takes a fresh one, so the vendor never sees more than maxInFlight tasks.
+                    await self.parkSlot(key, for: hold)
+                    throw error
+                }
+            }
+            breaker.releaseProbe()
+            var task = SubmittedTask(
+                assetID: assetID, provider: provider, taskID: "", kind: command.kind, model: description.model,
+                variant: description.variant, durationSeconds: description.durationSeconds,
+                imageCount: description.imageCount, submittedAt: now(), reservedCNY: amount)
+            switch outcome {
+            case .task(let id):
+                task.taskID = id
+                holders.insert(id)
+                moveReservation(from: key, to: id)
+            case .completed(let id, let output):
+                task.taskID = id
+                task.model = output.model
+                task.completedOutput = output
+                // Nothing to poll: the slot is free at once; the cost is booked by awaitResult.
+                moveReservation(from: key, to: id)
+                releaseSlot()
+            }
+            logger.debug("submitted", metadata: ["asset.id": "\(assetID)", "task.id": "\(task.taskID)"])
+            return task
+        } catch {
+            if parkedSubmissions.remove(key) == nil { releaseSlot() }
+            release(reservation: key)
+            breaker.releaseProbe()
+            throw error
+        }
+    }
+
+    /// How long a slot stays taken by a task an ambiguous submission may have created.
+    private func orphanHold(for kind: CommandKind) -> Duration {
+        if let hold = configuration.orphanSlotHold { return hold }
+        let typical = kind.isVideo ? configuration.videoPolling.firstPoll : configuration.imagePolling.firstPoll
+        return typical * 2
+    }
+
+    private func parkSlot(_ key: String, for hold: Duration) {
+        guard parkedSubmissions.insert(key).inserted else { return }
+        Task {
+            try? await Task.sleep(for: hold)
+            self.releaseSlot()
+        }
+    }
+
+    private func takeSlotBackIfParked(_ key: String) async throws(ProviderError) {
+        guard parkedSubmissions.contains(key) else { return }
+        try await acquireSlot()
+        parkedSubmissions.remove(key)
+    }
+
+    private func estimate(_ command: GenerationCommand) -> Decimal {
+        let description = backend.describe(command)
+        return prices.estimate(
+            model: description.model, kind: command.kind, count: description.imageCount,
+            videoSeconds: description.durationSeconds ?? 0, variant: description.variant)
+    }
+
+    private func admitThroughBreaker() -> Bool {
+        let before = breaker.state
+        let admitted = breaker.admitSubmission(at: clock.now)
+        reportBreaker(from: before)
+        return admitted
+    }
+
+    private func waitForSubmitToken() async throws(ProviderError) {
+        let wait = bucket.reserve(at: clock.now)
+        if wait > .zero { try await sleep(for: wait) }
+    }
+
+    // MARK: Budget
+
+    private func reserveBudget(_ amount: Decimal, key: String, assetID: String) async throws(ProviderError) {
+        budget.roll(at: now())
+        if budget.neverFits(amount) {
+            throw ProviderError(
+                .budgetExhausted, provider: provider,
+                message: "the daily budget \(budget.cap ?? 0) CNY is below this task's \(amount) CNY")
+        }
+        var deferredAt: ContinuousClock.Instant?
+        while !budget.fits(amount) {
+            if deferredAt == nil {
+                deferredAt = clock.now
+                deferredNow += 1
+                logger.warning(
+                    "daily budget reached; submission deferred",
+                    metadata: [
+                        "asset.id": "\(assetID)", "spent.cny": "\(budget.spent)", "reserved.cny": "\(budget.reserved)",
+                        "cap.cny": "\(budget.cap ?? 0)",
+                    ])
+                events?.yield(.deferred(assetID: assetID, provider: provider, spentCNY: budget.spent, capCNY: budget.cap ?? 0))
+            }
+            if let limit = configuration.maxBudgetWait, let deferredAt, clock.now - deferredAt >= limit {
+                deferredNow -= 1
+                throw ProviderError(
+                    .budgetExhausted, provider: provider, message: "no budget for this task within \(limit)")
+            }
+            let untilTomorrow = Duration.seconds(budget.secondsUntilNextDay(from: now()))
+            do {
+                try await sleep(for: min(configuration.budgetRecheckInterval, untilTomorrow))
+            } catch {
+                deferredNow -= 1
+                throw error
+            }
+            budget.roll(at: now())
+        }
+        if deferredAt != nil {
+            deferredNow -= 1
+            logger.notice("budget available again; deferred submission goes ahead", metadata: ["asset.id": "\(assetID)"])
+            events?.yield(.resumed(assetID: assetID, provider: provider))
+        }
+        reserve(amount, for: key)
+    }
+
+    private func reserve(_ amount: Decimal, for key: String) {
+        guard reservations[key] == nil else { return }
+        reservations[key] = amount
+        budget.reserve(amount)
+    }
+
+    private func release(reservation key: String) {
+        if let amount = reservations.removeValue(forKey: key) { budget.release(amount) }
+    }
+
+    private func moveReservation(from old: String, to new: String) {
+        if let amount = reservations.removeValue(forKey: old) { reservations[new] = amount }
+    }
+
+    /// Ends a task: frees its slot (once) and books its cost (or drops its reservation).
+    private func finish(_ task: SubmittedTask, cost: Decimal?) {
+        if holders.remove(task.taskID) != nil { releaseSlot() }
+        let reserved = reservations.removeValue(forKey: task.taskID)
+        if let cost {
+            budget.commit(reserved: reserved ?? 0, actual: cost, at: now())
+        } else if let reserved {
+            budget.release(reserved)
+        }
+    }
+
+    // MARK: Slots
+
+    private func acquireSlot() async throws(ProviderError) {
+        if Task.isCancelled { throw ProviderError(.cancelled, provider: provider, message: "cancelled while waiting for a slot") }
+        if inFlight < configuration.maxInFlight && waiters.isEmpty {
+            inFlight += 1
+            maxObservedInFlight = max(maxObservedInFlight, inFlight)
+            return
+        }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        do {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    waiters.append(Waiter(id: id, continuation: continuation))
+                }
+            } onCancel: {
+                Task { await self.cancelWaiter(id) }
+            }
+        } catch {
+            throw ProviderError(.cancelled, provider: provider, message: "cancelled while waiting for a slot")
+        }
+    }
+
+    private func cancelWaiter(_ id: UInt64) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = waiters.remove(at: index)
+        waiter.continuation.resume(throwing: CancellationError())
+    }
+
+    private func releaseSlot() {
+        if let waiter = waiters.popFirst() {
+            // The slot passes straight to the next waiter.
+            waiter.continuation.resume()
+        } else {
+            inFlight = max(0, inFlight - 1)
+        }
+    }
+
+    // MARK: Polling
+
+    private func pollUntilDone(_ task: SubmittedTask) async throws(ProviderError) -> ProviderOutput {
+        let schedule = task.kind.isVideo ? configuration.videoPolling : configuration.imagePolling
+        let timeout = task.kind.isVideo ? configuration.videoTaskTimeout : configuration.imageTaskTimeout
+        let age = max(0, now().timeIntervalSince(task.submittedAt))
+        let deadline = clock.now + .seconds(max(0, timeout.seconds - age))
+        let firstWait = schedule.firstPoll.seconds - age
+        if firstWait > 0 { try await sleep(for: .seconds(min(firstWait, max(0, timeout.seconds - age)))) }
+        var interval = schedule.interval
+        while true {
+            let snapshot = try await withRetries(step: "poll", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
+                _ in try await self.backend.poll(task)
+            }
+            switch snapshot.state {
+            case .succeeded:
+                return try await withRetries(step: "fetch", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
+                    _ in try await self.backend.fetchResult(task, snapshot: snapshot)
+                }
+            case .failed:
+                throw snapshot.failure
+                    ?? ProviderError(.taskFailed, provider: provider, message: "task ended \(snapshot.vendorStatus)")
+            case .queued, .running:
+                guard clock.now + interval <= deadline else {
+                    throw ProviderError(
+                        .taskTimedOut, provider: provider,
+                        message: "task \(task.taskID) still \(snapshot.vendorStatus) after \(timeout)")
+                }
+                try await sleep(for: interval)
+                interval = min(schedule.maxInterval, .seconds(interval.seconds * schedule.multiplier))
+            }
+        }
+    }
+
+    // MARK: Retries and breaker
+
+    private func withRetries<T: Sendable>(
+        step: String, assetID: String, gateOnBreaker: Bool, deadline: ContinuousClock.Instant?,
+        _ operation: @Sendable (Int) async throws -> T
+    ) async throws(ProviderError) -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            if gateOnBreaker, attempt > 1 {
+                breaker.refresh(at: clock.now)
+                if breaker.state == .open {
+                    throw ProviderError(
+                        .providerUnavailable, provider: provider, message: "circuit breaker opened during \(step)")
+                }
+            }
+            let error: ProviderError
+            do {
+                let value = try await operation(attempt)
+                noteHealthy()
+                return value
+            } catch let caught {
+                error = ProviderError.wrap(caught, provider: provider)
+            }
+            if error.isProviderFault {
+                noteFault()
+            } else if [.providerRejectedInput, .contentModeration, .taskNotFound].contains(error.code) {
+                noteHealthy()
+            }
+            guard error.isRetryable, !Task.isCancelled else { throw error }
+            guard attempt < configuration.retry.maxAttempts else {
+                throw ProviderError(
+                    .retriesExhausted, provider: provider,
+                    message: "\(step) failed \(attempt) times; last: \(error.code): \(error.message)",
+                    httpStatus: error.httpStatus, vendorCode: error.vendorCode)
+            }
+            let delay = configuration.retry.delay(afterAttempt: attempt, retryAfter: error.retryAfter, random: &random)
+            if let deadline, clock.now + delay > deadline {
+                throw ProviderError(.taskTimedOut, provider: provider, message: "\(step) still failing at the task deadline: \(error)")
+            }
+            retries += 1
+            logger.debug(
+                "retrying",
+                metadata: [
+                    "asset.id": "\(assetID)", "step": "\(step)", "attempt": "\(attempt)", "reason": "\(error.code)",
+                    "delay": "\(delay)",
+                ])
+            try await sleep(for: delay)
+        }
+    }
+
+    private func noteHealthy() {
+        let before = breaker.state
+        breaker.recordSuccess()
+        reportBreaker(from: before)
+    }
+
+    private func noteFault() {
+        let before = breaker.state
+        breaker.recordFailure(at: clock.now)
+        reportBreaker(from: before)
+    }
+
+    private func reportBreaker(from before: CircuitBreaker.State) {
+        let after = breaker.state
+        guard after != before else { return }
+        logger.notice("circuit breaker \(before.rawValue) → \(after.rawValue)")
+        events?.yield(.breakerChanged(provider: provider, from: before, to: after))
+    }
+
+    private func sleep(for duration: Duration) async throws(ProviderError) {
+        do {
+            try await clock.sleep(for: duration)
+        } catch {
+            throw ProviderError(.cancelled, provider: provider, message: "cancelled")
+        }
+    }
+}
+
+extension ProviderError {
+    /// Whether a failed submission may nevertheless have created a task (the answer was lost or unreadable).
+    var isAmbiguousSubmission: Bool { [.malformedResponse, .timedOut, .transport].contains(code) }
+
+    /// `error` as a ``ProviderError`` (cancellation and unexpected errors included).
+    static func wrap(_ error: any Error, provider: GenerationProvider) -> ProviderError {
+        if let error = error as? ProviderError { return error }
+        if error is CancellationError { return ProviderError(.cancelled, provider: provider, message: "cancelled") }
+        return ProviderError(.transport, provider: provider, message: "\(error)")
+    }
+}
