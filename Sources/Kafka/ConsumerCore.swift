@@ -75,7 +75,7 @@ final class ConsumerCore: Sendable {
 
     func wake() {
         wakeQueue.withLock { queue in
-            if let queue { rd_kafka_queue_yield(queue.pointer) }
+            queue?.withPointer { rd_kafka_queue_yield($0) }
         }
     }
 
@@ -165,10 +165,10 @@ final class ConsumerCore: Sendable {
         }
         if !pause.isEmpty {
             logger.debug("buffer full: pausing fetch", metadata: ["partitions": "\(pause.count)"])
-            _ = rd_kafka_pause_partitions(handle, RDKafkaTopicPartitionList(pause.map { ($0, nil) }).pointer)
+            _ = RDKafkaTopicPartitionList(pause.map { ($0, nil) }).withPointer { rd_kafka_pause_partitions(handle, $0) }
         }
         if !resume.isEmpty {
-            _ = rd_kafka_resume_partitions(handle, RDKafkaTopicPartitionList(resume.map { ($0, nil) }).pointer)
+            _ = RDKafkaTopicPartitionList(resume.map { ($0, nil) }).withPointer { rd_kafka_resume_partitions(handle, $0) }
         }
     }
 
@@ -183,7 +183,7 @@ final class ConsumerCore: Sendable {
         }
         guard !pending.isEmpty else { return nil }
         let list = RDKafkaTopicPartitionList(pending.map { ($0.0, $0.1) })
-        let err = rd_kafka_commit(handle, list.pointer, 0)
+        let err = list.withPointer { rd_kafka_commit(handle, $0, 0) }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             let error = KafkaError.rdKafka(err, "committing offsets failed")
             logger.warning("offset commit failed; will retry", metadata: ["error": "\(error)"])
@@ -277,11 +277,17 @@ final class ConsumerCore: Sendable {
     var isFinished: Bool { state.withLock { $0.finished } }
 }
 
-/// An owned `rd_kafka_queue_t` handle. `@unchecked Sendable`: librdkafka queues are thread-safe.
+/// An owned `rd_kafka_queue_t` handle, destroyed in `deinit`; the pointer is handed out only inside
+/// ``withPointer(_:)``, which keeps the owner alive. `@unchecked Sendable`: librdkafka queues are thread-safe.
 final class RDKafkaQueue: @unchecked Sendable {
-    let pointer: OpaquePointer
+    private let pointer: OpaquePointer
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
 
     deinit { rd_kafka_queue_destroy(pointer) }
+
+    /// Calls `body` with the C queue; the queue stays alive until `body` returns.
+    func withPointer<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(pointer) }
+    }
 }

@@ -90,7 +90,7 @@ public final class KafkaConsumer: Sendable {
             throw KafkaError(code: .invalidUse, message: "subscribe needs at least one topic")
         }
         let list = RDKafkaTopicPartitionList(topics.map { (KafkaTopicPartition(topic: $0, partition: -1), nil) })
-        let err = rd_kafka_subscribe(client.handle, list.pointer)
+        let err = list.withPointer { rd_kafka_subscribe(client.handle, $0) }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError.rdKafka(err, "cannot subscribe to \(topics)")
         }
@@ -138,9 +138,9 @@ public final class KafkaConsumer: Sendable {
             guard !targets.isEmpty else { return }
             let list = RDKafkaTopicPartitionList(targets.map { ($0, nil) })
             if paused {
-                _ = rd_kafka_pause_partitions(handle, list.pointer)
+                _ = list.withPointer { rd_kafka_pause_partitions(handle, $0) }
             } else if !flowPaused {
-                _ = rd_kafka_resume_partitions(handle, list.pointer)
+                _ = list.withPointer { rd_kafka_resume_partitions(handle, $0) }
             }
         }
     }
@@ -166,7 +166,7 @@ public final class KafkaConsumer: Sendable {
                 state.buffer.removeAll { moved.contains($0.topicPartition) }
             }
             let list = RDKafkaTopicPartitionList(offsets.map { ($0.key, $0.value) })
-            if let error = rd_kafka_seek_partitions(handle, list.pointer, 10_000) {
+            if let error = list.withPointer({ rd_kafka_seek_partitions(handle, $0, 10_000) }) {
                 let text = String(cString: rd_kafka_error_string(error))
                 let code = rd_kafka_error_code(error)
                 rd_kafka_error_destroy(error)
@@ -188,7 +188,9 @@ public final class KafkaConsumer: Sendable {
         let milliseconds = Int64((timestamp.timeIntervalSince1970 * 1000).rounded(.down))
         let resolved = try await BlockingCall.run { () throws -> [KafkaTopicPartition: Int64] in
             let list = RDKafkaTopicPartitionList(targets.map { ($0, milliseconds) })
-            let err = rd_kafka_offsets_for_times(client.handle, list.pointer, Int32(clamping: timeout.milliseconds))
+            let err = list.withPointer {
+                rd_kafka_offsets_for_times(client.handle, $0, Int32(clamping: timeout.milliseconds))
+            }
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError.rdKafka(err, "offsets-for-times lookup failed")
             }
@@ -259,7 +261,7 @@ private struct ConsumerPollLoop {
                 converter.append(first, to: &received, core: core)
                 rd_kafka_message_destroy(first)
                 if let queue {
-                    let count = rd_kafka_consume_batch_queue(queue.pointer, 0, batch, Self.batchSize)
+                    let count = queue.withPointer { rd_kafka_consume_batch_queue($0, 0, batch, Self.batchSize) }
                     if count > 0 {
                         for index in 0..<count {
                             guard let message = batch[index] else { continue }

@@ -2,9 +2,11 @@ import CRDKafka
 
 /// An owned `rd_kafka_topic_partition_list_t`.
 ///
+/// The C list is destroyed in `deinit`, so its pointer is only handed out inside ``withPointer(_:)``, which keeps
+/// the owner alive for the call (a bare `.pointer` read may let Swift release the owner before the C call runs).
 /// `@unchecked Sendable`: used by one thread at a time, destroyed once by its owner.
 final class RDKafkaTopicPartitionList: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    private let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 
     /// Creates a list of partitions with offsets (`RD_KAFKA_OFFSET_INVALID` when nil).
     init(_ entries: [(KafkaTopicPartition, Int64?)]) {
@@ -17,6 +19,11 @@ final class RDKafkaTopicPartitionList: @unchecked Sendable {
 
     deinit {
         rd_kafka_topic_partition_list_destroy(pointer)
+    }
+
+    /// Calls `body` with the C list; the list stays alive until `body` returns.
+    func withPointer<R>(_ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(pointer) }
     }
 
     /// The entries of this list.
