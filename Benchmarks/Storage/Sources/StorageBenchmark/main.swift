@@ -186,11 +186,13 @@ let source = try startChild(
 let moto = try startChild(
     venv.appendingPathComponent("moto_server").path, ["-H", "127.0.0.1", "-p", String(motoPort)],
     log: work.appendingPathComponent("moto.log"))
-defer {
-    source.terminate()
-    moto.terminate()
-    source.waitUntilExit()
-    moto.waitUntilExit()
+/// Stops both servers and removes the work folder. Top-level `defer` does not run before `exit`, so
+/// every way out of the program calls this.
+func stopServers() {
+    for process in [source, moto] where process.isRunning {
+        process.terminate()
+        process.waitUntilExit()
+    }
     try? FileManager.default.removeItem(at: work)
 }
 
@@ -291,8 +293,10 @@ do {
     )
     let passed = curlMedian / swiftMedian >= 0.7 && (peakDeltas.max() ?? .max) < 32 * 1024
     print(passed ? "PASS: >= 70 % of curl's throughput and < 32 MiB extra peak RSS" : "FAIL: below the targets")
+    stopServers()
     if !passed { exit(1) }
 } catch {
     print("benchmark failed: \(error)")
+    stopServers()
     exit(1)
 }
