@@ -102,6 +102,27 @@ import Testing
         }
     }
 
+    @Test func knownSizeBelowTheThresholdStreamsInOnePut() async throws {
+        try await withSimulator { fixture in
+            let store = fixture.store { $0.upload.singlePutThreshold = 2 << 20 }
+            let body = TestSupport.payload(size: 900_000, header: TestSupport.mp4Header)
+            let stored = try await store.put(
+                "assets/MUG-1/video/s.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                expectedSize: 900_000)
+            #expect(!stored.multipart)
+            #expect(fixture.simulator.object("it/assets/MUG-1/video/s.mp4", in: Self.bucketName)?.body == body)
+            #expect(fixture.simulator.uploadsInProgress(in: Self.bucketName).isEmpty)
+
+            // A source that stops short of its announced size leaves nothing behind.
+            await #expect {
+                _ = try await store.put(
+                    "assets/MUG-1/video/t.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                    expectedSize: 1_000_000)
+            } throws: { ($0 as? ObjectStorageError)?.code == .sourceFailed }
+            #expect(fixture.simulator.object("it/assets/MUG-1/video/t.mp4", in: Self.bucketName) == nil)
+        }
+    }
+
     @Test func permanentPartFailureAbortsTheUpload() async throws {
         try await withSimulator { fixture in
             let store = fixture.store { $0.upload.maxAttempts = 2 }

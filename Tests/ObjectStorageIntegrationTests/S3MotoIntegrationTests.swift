@@ -81,6 +81,23 @@ import Testing
         }
     }
 
+    @Test func knownSizeBelowTheThresholdStreamsInOnePut() async throws {
+        try await withMotoServer { endpoint in
+            let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
+            try await admin.createBucket("assets-stream")
+            let store = Self.store(endpoint: endpoint, bucket: "assets-stream") {
+                $0.upload.singlePutThreshold = 64 << 20
+            }
+            let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
+            let stored = try await store.put(
+                "assets/SKU-9/video/one.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                expectedSize: Int64(12 << 20))
+            #expect(!stored.multipart)
+            #expect(stored.etag?.contains("-") == false)
+            #expect(try await store.get("assets/SKU-9/video/one.mp4", maxBytes: 16 << 20) == body)
+        }
+    }
+
     @Test func permanentPartFailureAbortsTheMultipartUpload() async throws {
         try await withMotoServer { endpoint in
             let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)

@@ -64,7 +64,7 @@ public struct FileObjectStore: ObjectStore {
         }
         var closed = false
         do {
-            var reader = PartReader(body.makeAsyncIterator(), key: key, maxSize: maxObjectSize, computesCRC64: false)
+            var reader = PartReader(body.makeAsyncIterator(), key: key, maxSize: maxObjectSize)
             while let chunk = try await reader.read(upTo: chunkSize) {
                 try await io(key) { try Self.writeAll(descriptor, chunk) }
             }

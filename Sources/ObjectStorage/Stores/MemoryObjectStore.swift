@@ -22,7 +22,7 @@ public final class MemoryObjectStore: ObjectStore {
         _ key: String, body: Body, contentType: String, expectedSize: Int64?
     ) async throws -> StoredObject where Body.Element == ByteBuffer {
         try validateObjectKey(key)
-        var reader = PartReader(body.makeAsyncIterator(), key: key, maxSize: .max, computesCRC64: false)
+        var reader = PartReader(body.makeAsyncIterator(), key: key, maxSize: .max)
         var collected = ByteBuffer()
         while var chunk = try await reader.read(upTo: 1 << 20) { collected.writeBuffer(&chunk) }
         if let expectedSize, expectedSize != reader.size {

@@ -1,12 +1,22 @@
-/// How bodies are uploaded: one PUT for small bodies, a multipart upload above a threshold.
+/// How bodies are uploaded: one PUT up to a threshold, a multipart upload above it.
 ///
-/// Peak memory for one upload is about `max(singlePutThreshold, partSize × (partConcurrency + 1))` bytes.
+/// - A body whose size is announced (`expectedSize`, e.g. the source's Content-Length) and is at most
+///   ``singlePutThreshold`` goes up in one PUT: buffered with Content-MD5 when it fits in one
+///   ``partSize`` buffer, otherwise streamed straight through (nothing buffered; the store's checksum —
+///   S3 ETag = MD5, OSS CRC-64 — and the stored size are checked afterwards and a bad object is deleted).
+///   A streamed PUT cannot be repeated, so its failure fails the upload and the caller retries the transfer.
+/// - Any other body is read into a buffer of `min(singlePutThreshold, partSize)` bytes; if it ends
+///   there it goes up in one PUT with Content-MD5, otherwise as a multipart upload whose parts are
+///   retried one by one.
+///
+/// Peak memory for one upload is about `partSize × (partConcurrency + 1)` bytes (part buffers are reused).
 public struct UploadConfiguration: Sendable, Equatable {
-    /// Bodies of at most this many bytes go up in one PUT (buffered, so Content-MD5 can be sent);
-    /// larger ones as a multipart upload. Default 8 MiB.
-    public var singlePutThreshold: Int = 8 << 20
+    /// The largest body sent in one PUT (see above). Default 64 MiB (proposed key
+    /// `ASSETFORGE_STORE_MULTIPART_THRESHOLD_BYTES`): provider images and short videos, whose size the
+    /// provider announces, stream through in one request; larger or unannounced bodies use multipart.
+    public var singlePutThreshold: Int = 64 << 20
     /// Bytes per part (the last part may be smaller). At least 100 KiB (OSS) — S3 requires 5 MiB for
-    /// all parts but the last. Default 8 MiB.
+    /// all parts but the last. Default 8 MiB (proposed key `ASSETFORGE_STORE_PART_SIZE_BYTES`).
     public var partSize: Int = 8 << 20
     /// Parts uploaded at the same time while the next one is read. Default 2.
     public var partConcurrency: Int = 2

@@ -40,6 +40,7 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         query: [SigningRequest.QueryParameter] = [],
         headers: [(name: String, value: String)] = [],
         body: ByteBuffer? = nil,
+        streaming: HTTPClientRequest.Body? = nil,
         key: String,
         maxResponseBytes: Int = 1 << 20,
         acceptNotFound: Bool = false
@@ -52,7 +53,9 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         var request = HTTPClientRequest(url: queryString.isEmpty ? target.url : "\(target.url)?\(queryString)")
         request.method = method
         for (name, value) in signing.headers { request.headers.add(name: name, value: value) }
-        if let body {
+        if let streaming {
+            request.body = streaming
+        } else if let body {
             request.body = .bytes(body)
         } else if method == .PUT || method == .POST {
             request.body = .bytes(ByteBuffer())
@@ -165,9 +168,16 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
     ) async throws -> StoredObject where Body.Element == ByteBuffer {
         try upload.validate()
         let fullKey = try objectKey(key)
-        var reader = PartReader(
-            body.makeAsyncIterator(), key: key, maxSize: upload.maxObjectSize, computesCRC64: dialect.computesCRC64)
-        let first = try await reader.read(upTo: max(upload.singlePutThreshold, 1)) ?? ByteBuffer()
+        var digests: StreamDigests = dialect.computesCRC64 ? [.crc64] : []
+        if let expectedSize, expectedSize > Int64(upload.partSize), expectedSize <= Int64(upload.singlePutThreshold) {
+            // Known and larger than one buffer: stream it in one PUT, verified after the fact.
+            digests.insert(.md5)
+            let reader = PartReader(body.makeAsyncIterator(), key: key, maxSize: upload.maxObjectSize, digests: digests)
+            return try await streamedPut(
+                key: key, fullKey: fullKey, reader: reader, contentType: contentType, size: expectedSize)
+        }
+        var reader = PartReader(body.makeAsyncIterator(), key: key, maxSize: upload.maxObjectSize, digests: digests)
+        let first = try await reader.read(upTo: max(min(upload.singlePutThreshold, upload.partSize), 1)) ?? ByteBuffer()
         if try await reader.isAtEnd() {
             try checkExpectedSize(expectedSize, actual: reader.size, key: key)
             let md5 = Insecure.MD5.hash(data: first.readableBytesView)
@@ -186,9 +196,51 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
                 key: key, size: reader.size, sha256: reader.sha256Hex, contentType: contentType, etag: etag,
                 multipart: false)
         }
-        reader.unread(first)
+        let firstPart: ByteBuffer?
+        if first.readableBytes == upload.partSize {
+            firstPart = first
+        } else {
+            reader.unread(first)
+            firstPart = nil
+        }
         return try await multipartUpload(
-            key: key, fullKey: fullKey, reader: &reader, contentType: contentType, expectedSize: expectedSize)
+            key: key, fullKey: fullKey, reader: &reader, firstPart: firstPart, contentType: contentType,
+            expectedSize: expectedSize)
+    }
+
+    /// One PUT whose body streams from the source (no buffering). The request cannot be repeated, so a
+    /// failure fails the upload (the caller retries the whole transfer); the store's checksum
+    /// (ETag = MD5, or CRC-64) is compared afterwards, and a mismatching object is deleted.
+    private func streamedPut<Source>(
+        key: String, fullKey: String, reader: PartReader<Source>, contentType: String, size: Int64
+    ) async throws -> StoredObject {
+        let body = StreamingUploadBody(reader)
+        let response: Response
+        do {
+            response = try await send(
+                .PUT, objectKey: fullKey, headers: [("Content-Type", contentType)],
+                streaming: .stream(body, length: .known(size)), key: key)
+        } catch {
+            if body.reader.size != size, error.code == .transport {
+                throw ObjectStorageError(
+                    .sourceFailed,
+                    "the body stopped after \(body.reader.size) of \(size) announced bytes; retry the transfer",
+                    key: key, underlying: error.underlying)
+            }
+            throw error
+        }
+        do {
+            try dialect.verifyChecksums(
+                response.headers, md5Hex: body.reader.md5Hex,
+                crc64: dialect.computesCRC64 ? body.reader.crc64.value : nil, key: key)
+            try await verifyStoredSize(fullKey: fullKey, key: key, size: body.reader.size)
+        } catch {
+            _ = try? await send(.DELETE, objectKey: fullKey, key: key, acceptNotFound: true)
+            throw error
+        }
+        return StoredObject(
+            key: key, size: body.reader.size, sha256: body.reader.sha256Hex, contentType: contentType,
+            etag: response.headers.first(name: "ETag"), multipart: false)
     }
 
     private func checkExpectedSize(_ expected: Int64?, actual: Int64, key: String) throws(ObjectStorageError) {
@@ -218,10 +270,13 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         var number: Int
         var etag: String
         var md5: Data
+        /// The part's buffer, handed back for the next part.
+        var buffer: ByteBuffer?
     }
 
     private func multipartUpload<Source>(
-        key: String, fullKey: String, reader: inout PartReader<Source>, contentType: String, expectedSize: Int64?
+        key: String, fullKey: String, reader: inout PartReader<Source>, firstPart: ByteBuffer?, contentType: String,
+        expectedSize: Int64?
     ) async throws -> StoredObject {
         let initiated = try await withRetries("InitiateMultipartUpload", key: key) {
             () async throws(ObjectStorageError) in
@@ -240,16 +295,30 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         do {
             var parts: [CompletedPart] = []
             try await withThrowingTaskGroup(of: CompletedPart.self) { group in
+                // At most partConcurrency + 1 part buffers exist: finished parts hand theirs back.
+                var spare: [ByteBuffer] = []
                 var inFlight = 0
                 var number = 0
-                while let part = try await reader.read(upTo: upload.partSize) {
+                var pendingFirst = firstPart
+                while true {
+                    let next: ByteBuffer?
+                    if let first = pendingFirst {
+                        next = first
+                        pendingFirst = nil
+                    } else {
+                        next = try await reader.read(upTo: upload.partSize, reusing: spare.popLast())
+                    }
+                    guard let part = next else { break }
                     number += 1
                     guard number <= 10_000 else {
                         throw ObjectStorageError(
                             .tooLarge, "more than 10 000 parts would be needed; raise the part size", key: key)
                     }
                     if inFlight == upload.partConcurrency {
-                        parts.append(try await group.next()!)
+                        var done = try await group.next()!
+                        if let buffer = done.buffer { spare.append(buffer) }
+                        done.buffer = nil
+                        parts.append(done)
                         inFlight -= 1
                     }
                     let partNumber = number
@@ -258,7 +327,10 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
                     }
                     inFlight += 1
                 }
-                while let finished = try await group.next() { parts.append(finished) }
+                while var done = try await group.next() {
+                    done.buffer = nil
+                    parts.append(done)
+                }
             }
             try checkExpectedSize(expectedSize, actual: reader.size, key: key)
             parts.sort { $0.number < $1.number }
@@ -305,7 +377,7 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
             throw ObjectStorageError(
                 .serviceError, "\(dialect.serviceName) answered UploadPart \(number) without an ETag", key: key)
         }
-        return CompletedPart(number: number, etag: etag, md5: md5)
+        return CompletedPart(number: number, etag: etag, md5: md5, buffer: part)
     }
 
     private func complete<Source>(
