@@ -174,6 +174,28 @@ struct FleetTests {
         }
     }
 
+    @Test("a throttled submission waits as long as Retry-After asks, then gives up with retries-exhausted")
+    func retryAfter() async throws {
+        try await Harness.run({ configuration in
+            configuration.faults.rateLimitRate = 1
+            configuration.faults.retryAfterSeconds = 1
+        }) { h in
+            var wanx = Harness.fastWorker()
+            wanx.retry.maxAttempts = 3
+            let fleet = h.fleet(workers: [.wanx: wanx])
+            let start = ContinuousClock.now
+            let error = await #expect(throws: ProviderError.self) {
+                _ = try await fleet.worker(.wanx)!.submit(.textToImage(TextToImageCommand(prompt: "x")), assetID: "t-1")
+            }
+            #expect(error?.code == .retriesExhausted)
+            #expect(error?.httpStatus == 429)
+            // Two waits of at least the 1 s the vendor asked for (the computed backoff is ~10–40 ms).
+            #expect(ContinuousClock.now - start >= .seconds(2))
+            #expect(h.simulator.stats()[.wanx].rateLimited == 3)
+            #expect(await fleet.worker(.wanx)!.status.breaker == .closed, "throttling is not a provider fault")
+        }
+    }
+
     @Test("input errors do not fall back and are not retried")
     func permanentErrors() async throws {
         try await Harness.run { h in

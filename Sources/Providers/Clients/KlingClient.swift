@@ -15,10 +15,11 @@ public struct KlingClient: Sendable {
         public var secretKey: Secret
         /// Model. Default `kling-v1-6`.
         public var model = "kling-v1-6"
-        /// Token lifetime in seconds. Default 1800 (the vendor's example).
-        public var tokenLifetimeSeconds = 1800
-        /// Make a new token this many seconds before the cached one expires. Default 300.
-        public var tokenRefreshMarginSeconds = 300
+        /// Token lifetime in seconds. Default 600 (shorter than the vendor's 1800-second example, to limit the
+        /// damage of a leaked token).
+        public var tokenLifetimeSeconds = 600
+        /// Make a new token this many seconds before the cached one expires. Default 60.
+        public var tokenRefreshMarginSeconds = 60
         /// Guidance scale, 0–1. Default 0.5.
         public var cfgScale = 0.5
 
