@@ -1,5 +1,4 @@
 import CRDKafka
-import DequeModule
 import Logging
 import Synchronization
 
@@ -14,7 +13,7 @@ final class ConsumerCore: Sendable {
     }
 
     struct State {
-        var buffer: Deque<KafkaConsumerMessage> = []
+        var buffer: ConsumerBuffer
         var waiter: CheckedContinuation<Void, Never>?
         var partitions: [KafkaTopicPartition: PartitionState] = [:]
         var nextGeneration: UInt64 = 1
@@ -29,17 +28,16 @@ final class ConsumerCore: Sendable {
         let run: @Sendable (OpaquePointer) -> Void
     }
 
-    let state = Mutex(State())
+    let state: Mutex<State>
     let logger: Logger
-    let capacity: Int
     let events: AsyncStream<KafkaConsumerEvent>
     private let eventSink: AsyncStream<KafkaConsumerEvent>.Continuation
     /// The consumer queue, set once the client exists; used to wake the polling thread.
     let wakeQueue = Mutex<RDKafkaQueue?>(nil)
 
-    init(logger: Logger, capacity: Int) {
+    init(logger: Logger, bufferCapacity: Int, bufferCapacityBytes: Int) {
         self.logger = logger
-        self.capacity = capacity
+        state = Mutex(State(buffer: ConsumerBuffer(maximumMessages: bufferCapacity, maximumBytes: bufferCapacityBytes)))
         (events, eventSink) = AsyncStream.makeStream(of: KafkaConsumerEvent.self, bufferingPolicy: .bufferingNewest(1024))
     }
 
@@ -94,7 +92,7 @@ final class ConsumerCore: Sendable {
                 state -> (KafkaConsumerMessage?, Bool, KafkaError?, Bool) in
                 if state.finished { return (nil, true, state.failure, false) }
                 guard let message = state.buffer.popFirst() else { return (nil, false, nil, false) }
-                let resume = state.pausedForFlowControl && state.buffer.count <= capacity / 2
+                let resume = state.pausedForFlowControl && state.buffer.isHalfDrained
                 return (message, false, nil, resume)
             }
             if wakePoller { wake() }
@@ -156,8 +154,8 @@ final class ConsumerCore: Sendable {
     /// Pauses every assigned partition while the buffer is full, and resumes once it has half drained.
     func applyFlowControl(_ handle: OpaquePointer) {
         let (pause, resume) = state.withLock { state -> ([KafkaTopicPartition], [KafkaTopicPartition]) in
-            let full = !state.pausedForFlowControl && state.buffer.count >= capacity
-            let drained = state.pausedForFlowControl && state.buffer.count <= capacity / 2
+            let full = !state.pausedForFlowControl && state.buffer.isFull
+            let drained = state.pausedForFlowControl && state.buffer.isHalfDrained
             guard full || drained else { return ([], []) }
             state.pausedForFlowControl = full
             let affected = state.partitions.filter { !$0.value.pausedByApplication }.map(\.key)

@@ -12,7 +12,7 @@ import Synchronization
 /// - Rebalances arrive on ``events``. A done-mark for a message whose partition was revoked (or sought) since it
 ///   was delivered is ignored.
 /// - A dedicated thread polls librdkafka continuously, so a slow application keeps its group membership; when
-///   `bufferCapacity` messages wait, fetching pauses until half of them were taken.
+///   `bufferCapacity` messages or `bufferCapacityBytes` wait, fetching pauses until both are back at half.
 public final class KafkaConsumer: Sendable {
     private let client: RDKafkaClient
     private let core: ConsumerCore
@@ -33,7 +33,11 @@ public final class KafkaConsumer: Sendable {
         logger: Logger = Logger(label: "assetforge.kafka.consumer")
     ) throws(KafkaError) {
         let properties = try configuration.rdKafkaProperties()
-        let core = ConsumerCore(logger: logger, capacity: configuration.bufferCapacity)
+        let core = ConsumerCore(
+            logger: logger,
+            bufferCapacity: configuration.bufferCapacity,
+            bufferCapacityBytes: configuration.bufferCapacityBytes
+        )
         let callbacks = RDKafkaCallbacks(
             logger: logger,
             rebalance: { call in core.rebalance(call) },

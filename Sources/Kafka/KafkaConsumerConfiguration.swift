@@ -32,11 +32,15 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var sessionTimeout: Duration = .seconds(45)
     /// How often done offsets are committed in the background. Default 1 s.
     public var commitInterval: Duration = .seconds(1)
-    /// How many fetched messages may wait for the application before fetching pauses. Default 10,000.
+    /// How many fetched messages may wait for the application before fetching pauses. Default 100,000.
     ///
-    /// The consumer keeps polling (and so keeps its group membership) while the application is slow;
-    /// this bounds the memory it uses meanwhile.
-    public var bufferCapacity: Int = 10_000
+    /// The consumer keeps polling (and so keeps its group membership) while the application is slow; this and
+    /// ``bufferCapacityBytes`` bound the memory it uses meanwhile. A pause makes librdkafka drop what it had
+    /// prefetched for the partition (it fetches again on resume), so keep the bounds well above a burst.
+    public var bufferCapacity: Int = 100_000
+    /// How many bytes (keys, values and headers) of fetched messages may wait before fetching pauses.
+    /// Default 64 MiB, librdkafka's own prefetch bound (`queued.max.messages.kbytes`).
+    public var bufferCapacityBytes: Int = 64 << 20
     /// Static group membership (`group.instance.id`), optional.
     public var groupInstanceID: String?
 
@@ -67,6 +71,13 @@ public struct KafkaConsumerConfiguration: Sendable {
                 code: .invalidConfiguration,
                 message: "bufferCapacity must be at least 1, got \(bufferCapacity)",
                 property: "bufferCapacity"
+            )
+        }
+        guard bufferCapacityBytes > 0 else {
+            throw KafkaError(
+                code: .invalidConfiguration,
+                message: "bufferCapacityBytes must be at least 1, got \(bufferCapacityBytes)",
+                property: "bufferCapacityBytes"
             )
         }
         for (name, required) in Self.ownedProperties {
