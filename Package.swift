@@ -70,7 +70,9 @@ let package = Package(
             dependencies: [
                 "Kafka",
                 "Events",
+                "ObjectStorage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -197,6 +199,7 @@ let package = Package(
                 "EventIntake",
                 "Events",
                 "Kafka",
+                "ObjectStorage",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Kafka
 import Logging
+import ObjectStorage
 import Synchronization
 import Testing
 
@@ -128,6 +129,23 @@ struct DeadLetterWriterTests {
         #expect(copy.value.isEmpty && copy.key == nil)
         let added = try DeadLetterHeaders(validating: copy.headers.map(RecordHeader.init))
         #expect(added.objectURL != nil && added.originalSize == UInt64(Self.original.value.count))
+    }
+
+    @Test func oversizeValuesGoToTheObjectStore() async throws {
+        let store = MemoryObjectStore()
+        let sink = RecordingSink()
+        var original = Self.original
+        original.value = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let writer = DeadLetterWriter(
+            topic: "assetforge.dlq", maximumBytes: 10_000, archive: ObjectStoreDeadLetterArchive(store: store),
+            sink: sink, retry: RetryBackoff(initialDelay: .milliseconds(1), maximumDelay: .milliseconds(5)),
+            logger: Logger(label: "test"))
+        try await writer.write(original, reason: .schemaViolation, detail: nil)
+        let added = try DeadLetterHeaders(validating: try #require(sink.delivered.first).headers.map(RecordHeader.init))
+        let key = ObjectStoreDeadLetterArchive.key(topic: "product.listed", partition: 5, offset: 912)
+        #expect(added.objectURL == (try await store.url(for: key)).absoluteString)
+        let stored = try await store.get(key, maxBytes: 1 << 20)
+        #expect(Array(stored.readableBytesView) == original.value)
     }
 
     @Test func failedDeliveriesAreRetriedUntilTheyWork() async throws {
