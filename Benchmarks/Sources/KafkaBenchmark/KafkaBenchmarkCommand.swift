@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+
+/// Measures the Swift Kafka binding's produce and consume throughput against librdkafka's own C loops.
+@main
+struct KafkaBenchmarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka-benchmark",
+        abstract: "Produce and consume messages/s: the Swift Kafka binding against librdkafka's own C loops.",
+        discussion: """
+            Each run creates fresh topics and consumer groups on one broker and measures, back to back, the Swift \
+            side and the C side (the order alternates between runs). Produce: each side into its own fresh topic. \
+            Consume: both sides read the same pre-filled topic, each in its own fresh group, timed from the first \
+            message (the group join is excluded); the Swift consumer calls markDone for every message. Prints \
+            per-run figures, medians and Swift/C ratios. Exits non-zero when a run lost messages.
+            """
+    )
+
+    enum Workload: String, ExpressibleByArgument, CaseIterable {
+        case both, produce, consume
+    }
+
+    @Option(help: "Broker address host:port (default: $ASSETFORGE_KAFKA_BROKERS).")
+    var brokers: String?
+
+    @Option(help: "Messages per measurement.")
+    var messages: Int = 200_000
+
+    @Option(help: "Interleaved runs (each measures Swift and C).")
+    var runs: Int = 3
+
+    @Option(help: "Bytes per message value (JSON event padded to exactly this size).")
+    var size: Int = 600
+
+    @Option(help: "Partitions of each fresh topic.")
+    var partitions: Int = 6
+
+    @Option(help: "What to measure.")
+    var workload: Workload = .both
+
+    @Option(help: "Swift producer: messages per send([KafkaProducerMessage]) call.")
+    var batchSize: Int = 10_000
+
+    @Option(help: "Swift producer: batches in flight at the same time.")
+    var inFlight: Int = 4
+
+    @Option(help: "Swift consumer: KafkaConsumerConfiguration.bufferCapacity.")
+    var consumerBuffer: Int = 10_000
+
+    @Option(help: "Distinct key/value pairs cycled through while producing.")
+    var payloads: Int = 1_000
+
+    @Option(help: "Seconds without a message before a consume run gives up.")
+    var idleTimeout: Int = 60
+
+    @Option(help: "Exit with status 3 when a median Swift/C ratio is below this percentage (no check when absent).")
+    var failBelow: Double?
+
+    mutating func validate() throws {
+        if brokers == nil, let value = ProcessInfo.processInfo.environment["ASSETFORGE_KAFKA_BROKERS"], !value.isEmpty {
+            brokers = value
+        }
+        guard brokers != nil else { throw ValidationError("give --brokers host:port or set ASSETFORGE_KAFKA_BROKERS") }
+        guard messages > 0, runs > 0, partitions > 0, batchSize > 0, inFlight > 0, consumerBuffer > 0, payloads > 0 else {
+            throw ValidationError("--messages, --runs, --partitions, --batch-size, --in-flight, --consumer-buffer and --payloads must be positive")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        let logger = Logger(label: "kafka-benchmark")
+        let brokers = self.brokers!
+        let brokerList = brokers.split(separator: ",").map(String.init)
+        let pool = try PayloadPool(count: payloads, valueSize: size)
+        let admin = try KafkaAdminClient(configuration: KafkaClientConfiguration(bootstrapServers: brokerList))
+        try await admin.checkBrokers()
+        let stamp = String(Int(Date().timeIntervalSince1970))
+
+        let producer = SwiftProducerLoop(brokers: brokerList, batchSize: batchSize, inFlight: inFlight, logger: logger)
+        let consumer = SwiftConsumerLoop(
+            brokers: brokerList, bufferCapacity: consumerBuffer, idleTimeout: .seconds(idleTimeout), logger: logger)
+
+        print("kafka-benchmark: \(messages) messages of \(size) B per measurement, \(partitions) partitions, \(runs) runs, broker \(brokers)")
+        print("swift producer: batches of \(batchSize), \(inFlight) in flight; swift consumer: bufferCapacity \(consumerBuffer), markDone per message")
+        var producePairs: [Pair] = []
+        var consumePairs: [Pair] = []
+        for run in 0..<runs {
+            let swiftFirst = run % 2 == 0
+            let prefix = "bench-\(stamp)-r\(run + 1)"
+
+            if workload != .consume {
+                let swiftTopic = "\(prefix)-produce-swift"
+                let cTopic = "\(prefix)-produce-c"
+                try await admin.createTopics([.init(name: swiftTopic, partitions: partitions), .init(name: cTopic, partitions: partitions)])
+                var swift: Measurement?
+                var c: Measurement?
+                for side in swiftFirst ? ["swift", "c"] : ["c", "swift"] {
+                    if side == "swift" {
+                        swift = try await producer.run(topic: swiftTopic, messages: messages, payloads: pool)
+                        report("produce", run, "Swift", swift!)
+                    } else {
+                        c = await CLoops.produce(brokers: brokers, topic: cTopic, messages: messages, payloads: pool)
+                        report("produce", run, "C", c!)
+                    }
+                }
+                producePairs.append(Pair(swift: swift!, c: c!, swiftFirst: swiftFirst))
+            }
+
+            if workload != .produce {
+                let topic = "\(prefix)-consume"
+                try await admin.createTopics([.init(name: topic, partitions: partitions)])
+                let fill = await CLoops.produce(brokers: brokers, topic: topic, messages: messages, payloads: pool)
+                guard !fill.lostMessages else {
+                    throw BenchmarkError("pre-filling \(topic) failed: \(fill.error ?? "\(fill.messages) of \(messages) acknowledged")")
+                }
+                var swift: Measurement?
+                var c: Measurement?
+                for side in swiftFirst ? ["swift", "c"] : ["c", "swift"] {
+                    if side == "swift" {
+                        swift = try await consumer.run(topic: topic, group: "\(prefix)-swift", messages: messages)
+                        report("consume", run, "Swift", swift!)
+                    } else {
+                        c = await CLoops.consume(
+                            brokers: brokers, topic: topic, group: "\(prefix)-c", messages: messages, idleTimeout: .seconds(idleTimeout))
+                        report("consume", run, "C", c!)
+                    }
+                }
+                consumePairs.append(Pair(swift: swift!, c: c!, swiftFirst: swiftFirst))
+            }
+        }
+        await admin.close()
+
+        print("")
+        var tables: [ResultsTable] = []
+        if !producePairs.isEmpty { tables.append(ResultsTable(title: "Produce (messages/s, acknowledged)", pairs: producePairs)) }
+        if !consumePairs.isEmpty { tables.append(ResultsTable(title: "Consume (messages/s, after the group join)", pairs: consumePairs)) }
+        print(tables.map { $0.render() }.joined(separator: "\n\n"))
+
+        let lost = (producePairs + consumePairs).contains { $0.swift.lostMessages || $0.c.lostMessages }
+        if lost {
+            print("\nFAILED: a run lost messages (see LOST above).")
+            throw ExitCode(2)
+        }
+        if let failBelow, let worst = tables.map(\.ratioOfMedians).min(), worst * 100 < failBelow {
+            print("\nFAILED: a median Swift/C ratio (\(percent(worst))) is below \(failBelow) %.")
+            throw ExitCode(3)
+        }
+    }
+
+    private func report(_ workload: String, _ run: Int, _ side: String, _ measurement: Measurement) {
+        var line = "run \(run + 1) \(workload) \(side): \(grouped(measurement.rate)) msg/s "
+            + "(\(measurement.messages)/\(measurement.expected) in \(String(format: "%.3f", measurement.seconds)) s)"
+        if let error = measurement.error { line += " ERROR: \(error)" }
+        print(line)
+    }
+}
