@@ -43,7 +43,7 @@ int ckl_consume(const char *brokers, const char *topic, const char *group, int64
     }
 
     int64_t count = 0;
-    double start = 0, end = 0;
+    double start = 0, end = 0, start_cpu = 0, end_cpu = 0;
     /* Idle detection reads the clock only when a poll returns nothing, keeping the per-message path tight. */
     int64_t count_at_last_check = 0;
     double last_progress = ckl_now();
@@ -60,15 +60,22 @@ int ckl_consume(const char *brokers, const char *topic, const char *group, int64
             continue;
         }
         if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            if (count == 0) start = ckl_now();
+            if (count == 0) {
+                start = ckl_now();
+                start_cpu = ckl_process_cpu();
+            }
             count++;
-            if (count == messages) end = ckl_now();
+            if (count == messages) {
+                end = ckl_now();
+                end_cpu = ckl_process_cpu();
+            }
         }
         rd_kafka_message_destroy(message);
     }
 
     result->messages = count;
     result->seconds = count > 0 && end > 0 ? end - start : 0;
+    result->cpu_seconds = count > 0 && end > 0 ? end_cpu - start_cpu : 0;
     rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);
     if (count < messages) {

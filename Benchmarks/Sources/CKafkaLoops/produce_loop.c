@@ -59,6 +59,7 @@ int ckl_produce(const char *brokers, const char *topic, const ckl_payloads *payl
 
     int64_t enqueue_failed = 0;
     double start = ckl_now();
+    double start_cpu = ckl_process_cpu();
     for (int64_t i = 0; i < messages; i++) {
         size_t slot = (size_t)(i % (int64_t)payloads->count);
         rd_kafka_vu_t vus[4];
@@ -88,10 +89,12 @@ int ckl_produce(const char *brokers, const char *topic, const ckl_payloads *payl
     }
     err = rd_kafka_flush(rk, 60000);
     double end = ckl_now();
+    double end_cpu = ckl_process_cpu();
 
     result->messages = counters.delivered;
     result->failed = counters.failed + enqueue_failed;
     result->seconds = end - start;
+    result->cpu_seconds = end_cpu - start_cpu;
     rd_kafka_destroy(rk);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return ckl_fail(result, "flush: %s", rd_kafka_err2str(err));
     return 0;

@@ -27,7 +27,7 @@ enum CLoops {
         let error = status == 0 ? nil : withUnsafeBytes(of: &result.error) { bytes in
             String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
-        return Measurement(messages: Int(result.messages), expected: expected, seconds: result.seconds, error: error)
+        return Measurement(messages: Int(result.messages), expected: expected, seconds: result.seconds, cpuSeconds: result.cpu_seconds, error: error)
     }
 
     private static func onThread<T: Sendable>(named name: String, _ body: @escaping @Sendable () -> T) async -> T {

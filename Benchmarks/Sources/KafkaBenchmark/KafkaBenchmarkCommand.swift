@@ -22,6 +22,10 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
         case both, produce, consume
     }
 
+    enum Side: String, ExpressibleByArgument, CaseIterable {
+        case both, swift, c
+    }
+
     @Option(help: "Broker address host:port (default: $ASSETFORGE_KAFKA_BROKERS).")
     var brokers: String?
 
@@ -39,6 +43,9 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
 
     @Option(help: "What to measure.")
     var workload: Workload = .both
+
+    @Option(help: "Which side to run (one side only is for profiling; ratios need both).")
+    var side: Side = .both
 
     @Option(help: "Swift producer: messages per send([KafkaProducerMessage]) call.")
     var batchSize: Int = 10_000
@@ -98,18 +105,13 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
                 let swiftTopic = "\(prefix)-produce-swift"
                 let cTopic = "\(prefix)-produce-c"
                 try await admin.createTopics([.init(name: swiftTopic, partitions: partitions), .init(name: cTopic, partitions: partitions)])
-                var swift: Measurement?
-                var c: Measurement?
-                for side in swiftFirst ? ["swift", "c"] : ["c", "swift"] {
-                    if side == "swift" {
-                        swift = try await producer.run(topic: swiftTopic, messages: messages, payloads: pool)
-                        report("produce", run, "Swift", swift!)
-                    } else {
-                        c = await CLoops.produce(brokers: brokers, topic: cTopic, messages: messages, payloads: pool)
-                        report("produce", run, "C", c!)
+                producePairs.append(
+                    try await measurePair(run: run, workload: "produce", swiftFirst: swiftFirst) {
+                        try await producer.run(topic: swiftTopic, messages: messages, payloads: pool)
+                    } c: {
+                        await CLoops.produce(brokers: brokers, topic: cTopic, messages: messages, payloads: pool)
                     }
-                }
-                producePairs.append(Pair(swift: swift!, c: c!, swiftFirst: swiftFirst))
+                )
             }
 
             if workload != .produce {
@@ -119,19 +121,14 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
                 guard !fill.lostMessages else {
                     throw BenchmarkError("pre-filling \(topic) failed: \(fill.error ?? "\(fill.messages) of \(messages) acknowledged")")
                 }
-                var swift: Measurement?
-                var c: Measurement?
-                for side in swiftFirst ? ["swift", "c"] : ["c", "swift"] {
-                    if side == "swift" {
-                        swift = try await consumer.run(topic: topic, group: "\(prefix)-swift", messages: messages)
-                        report("consume", run, "Swift", swift!)
-                    } else {
-                        c = await CLoops.consume(
+                consumePairs.append(
+                    try await measurePair(run: run, workload: "consume", swiftFirst: swiftFirst) {
+                        try await consumer.run(topic: topic, group: "\(prefix)-swift", messages: messages)
+                    } c: {
+                        await CLoops.consume(
                             brokers: brokers, topic: topic, group: "\(prefix)-c", messages: messages, idleTimeout: .seconds(idleTimeout))
-                        report("consume", run, "C", c!)
                     }
-                }
-                consumePairs.append(Pair(swift: swift!, c: c!, swiftFirst: swiftFirst))
+                )
             }
         }
         await admin.close()
@@ -142,20 +139,42 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
         if !consumePairs.isEmpty { tables.append(ResultsTable(title: "Consume (messages/s, after the group join)", pairs: consumePairs)) }
         print(tables.map { $0.render() }.joined(separator: "\n\n"))
 
-        let lost = (producePairs + consumePairs).contains { $0.swift.lostMessages || $0.c.lostMessages }
+        let lost = (producePairs + consumePairs).contains(where: \.lostMessages)
         if lost {
             print("\nFAILED: a run lost messages (see LOST above).")
             throw ExitCode(2)
         }
-        if let failBelow, let worst = tables.map(\.ratioOfMedians).min(), worst * 100 < failBelow {
+        if let failBelow, let worst = tables.compactMap(\.ratioOfMedians).min(), worst * 100 < failBelow {
             print("\nFAILED: a median Swift/C ratio (\(percent(worst))) is below \(failBelow) %.")
             throw ExitCode(3)
         }
     }
 
+    /// Measures the Swift side and the C side back to back, in the given order.
+    private func measurePair(
+        run: Int,
+        workload: String,
+        swiftFirst: Bool,
+        swift: () async throws -> Measurement,
+        c: () async -> Measurement
+    ) async throws -> Pair {
+        var pair = Pair(swift: nil, c: nil, swiftFirst: swiftFirst)
+        for runSwift in swiftFirst ? [true, false] : [false, true] {
+            if runSwift, side != .c {
+                pair.swift = try await swift()
+                report(workload, run, "Swift", pair.swift!)
+            } else if !runSwift, side != .swift {
+                pair.c = await c()
+                report(workload, run, "C", pair.c!)
+            }
+        }
+        return pair
+    }
+
     private func report(_ workload: String, _ run: Int, _ side: String, _ measurement: Measurement) {
         var line = "run \(run + 1) \(workload) \(side): \(grouped(measurement.rate)) msg/s "
-            + "(\(measurement.messages)/\(measurement.expected) in \(String(format: "%.3f", measurement.seconds)) s)"
+            + "(\(measurement.messages)/\(measurement.expected) in \(String(format: "%.3f", measurement.seconds)) s, "
+            + "process CPU \(String(format: "%.2f", measurement.cpuMicrosecondsPerMessage)) µs/msg)"
         if let error = measurement.error { line += " ERROR: \(error)" }
         print(line)
     }

@@ -1,12 +1,18 @@
 import Foundation
 
 /// One interleaved pair of measurements: the Swift binding and the C loop on the same broker, back to back.
+/// A side is nil when the run left it out (`--side`).
 struct Pair {
-    var swift: Measurement
-    var c: Measurement
+    var swift: Measurement?
+    var c: Measurement?
     var swiftFirst: Bool
 
-    var ratio: Double { c.rate > 0 ? swift.rate / c.rate : 0 }
+    var ratio: Double? {
+        guard let swift, let c, c.rate > 0 else { return nil }
+        return swift.rate / c.rate
+    }
+
+    var lostMessages: Bool { swift?.lostMessages == true || c?.lostMessages == true }
 }
 
 /// Prints per-run figures, medians and Swift/C ratios as a Markdown table.
@@ -14,36 +20,60 @@ struct ResultsTable {
     let title: String
     let pairs: [Pair]
 
-    /// Median Swift rate / median C rate.
-    var ratioOfMedians: Double {
-        let c = median(pairs.map(\.c.rate))
-        return c > 0 ? median(pairs.map(\.swift.rate)) / c : 0
+    private var swiftRates: [Double] { pairs.compactMap { $0.swift?.rate } }
+    private var cRates: [Double] { pairs.compactMap { $0.c?.rate } }
+
+    /// Median Swift rate / median C rate, when both sides ran.
+    var ratioOfMedians: Double? {
+        guard !swiftRates.isEmpty, !cRates.isEmpty, median(cRates) > 0 else { return nil }
+        return median(swiftRates) / median(cRates)
     }
 
     func render() -> String {
         var lines = [
             "\(title)",
             "",
-            "| run | order | Swift msg/s | C msg/s | Swift/C |",
-            "| ---: | --- | ---: | ---: | ---: |",
+            "| run | order | Swift msg/s | C msg/s | Swift/C | Swift CPU µs/msg | C CPU µs/msg |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         for (index, pair) in pairs.enumerated() {
-            lines.append(
-                "| \(index + 1) | \(pair.swiftFirst ? "Swift, C" : "C, Swift") | \(rate(pair.swift)) | \(rate(pair.c)) | "
-                    + "\(percent(pair.ratio)) |"
-            )
+            let cells = [
+                "\(index + 1)",
+                pair.swiftFirst ? "Swift, C" : "C, Swift",
+                rate(pair.swift),
+                rate(pair.c),
+                pair.ratio.map(percent) ?? "–",
+                pair.swift.map { String(format: "%.2f", $0.cpuMicrosecondsPerMessage) } ?? "–",
+                pair.c.map { String(format: "%.2f", $0.cpuMicrosecondsPerMessage) } ?? "–",
+            ]
+            lines.append("| " + cells.joined(separator: " | ") + " |")
         }
-        lines.append(
-            "| median | | \(grouped(median(pairs.map(\.swift.rate)))) | \(grouped(median(pairs.map(\.c.rate)))) | "
-                + "\(percent(ratioOfMedians)) |"
-        )
-        lines.append("")
-        lines.append("Median of the per-run ratios: \(percent(median(pairs.map(\.ratio)))).")
+        let medians = [
+            "median",
+            "",
+            swiftRates.isEmpty ? "–" : grouped(median(swiftRates)),
+            cRates.isEmpty ? "–" : grouped(median(cRates)),
+            ratioOfMedians.map(percent) ?? "–",
+            cpuMedian(pairs.compactMap(\.swift)),
+            cpuMedian(pairs.compactMap(\.c)),
+        ]
+        lines.append("| " + medians.joined(separator: " | ") + " |")
+        let ratios = pairs.compactMap(\.ratio)
+        if !ratios.isEmpty {
+            lines.append("")
+            lines.append("Median of the per-run ratios: \(percent(median(ratios))).")
+        }
         return lines.joined(separator: "\n")
     }
 
-    private func rate(_ measurement: Measurement) -> String {
-        measurement.lostMessages ? "\(grouped(measurement.rate)) (LOST: \(measurement.messages)/\(measurement.expected))" : grouped(measurement.rate)
+    private func rate(_ measurement: Measurement?) -> String {
+        guard let measurement else { return "–" }
+        guard measurement.lostMessages else { return grouped(measurement.rate) }
+        return "\(grouped(measurement.rate)) (LOST: \(measurement.messages)/\(measurement.expected))"
+    }
+
+    private func cpuMedian(_ measurements: [Measurement]) -> String {
+        measurements.isEmpty ? "–" : String(format: "%.2f", median(measurements.map(\.cpuMicrosecondsPerMessage)))
     }
 }
 

@@ -1,3 +1,4 @@
+import CKafkaLoops
 import Kafka
 import Logging
 import Synchronization
@@ -45,15 +46,21 @@ struct SwiftConsumerLoop {
         var rejectedMarks = 0
         var start = clock.now
         var end = clock.now
+        var startCPU = 0.0
+        var endCPU = 0.0
         var failure: String?
         do {
             for try await message in consumer.messages {
-                if count == 0 { start = clock.now }
+                if count == 0 {
+                    start = clock.now
+                    startCPU = ckl_process_cpu()
+                }
                 count += 1
                 if !consumer.markDone(message) { rejectedMarks += 1 }
                 if count & 1023 == 0 { progress.set(count) }
                 if count == messages {
                     end = clock.now
+                    endCPU = ckl_process_cpu()
                     break
                 }
             }
@@ -68,7 +75,14 @@ struct SwiftConsumerLoop {
         if rejectedMarks > 0 {
             logger.warning("markDone refused messages", metadata: ["count": "\(rejectedMarks)"])
         }
-        return Measurement(messages: count, expected: messages, seconds: count == messages ? (end - start).seconds : 0, error: failure)
+        let complete = count == messages
+        return Measurement(
+            messages: count,
+            expected: messages,
+            seconds: complete ? (end - start).seconds : 0,
+            cpuSeconds: complete ? endCPU - startCPU : 0,
+            error: failure
+        )
     }
 }
 

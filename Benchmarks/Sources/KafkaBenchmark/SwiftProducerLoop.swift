@@ -1,3 +1,4 @@
+import CKafkaLoops
 import Kafka
 import Logging
 import Synchronization
@@ -22,6 +23,7 @@ struct SwiftProducerLoop {
         let batchSize = self.batchSize
         let clock = ContinuousClock()
         let start = clock.now
+        let startCPU = ckl_process_cpu()
         let (acknowledged, failed, firstError) = await withTaskGroup(of: (Int, Int, KafkaError?).self) { group in
             for _ in 0..<inFlight {
                 group.addTask {
@@ -56,11 +58,13 @@ struct SwiftProducerLoop {
             return total
         }
         let elapsed = clock.now - start
+        let cpu = ckl_process_cpu() - startCPU
         await producer.close()
         return Measurement(
             messages: acknowledged,
             expected: messages,
             seconds: elapsed.seconds,
+            cpuSeconds: cpu,
             error: failed > 0 ? "\(failed) messages failed, first: \(firstError.map { "\($0)" } ?? "?")" : nil
         )
     }

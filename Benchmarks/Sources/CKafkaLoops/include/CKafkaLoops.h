@@ -31,6 +31,8 @@ typedef struct ckl_result {
     int64_t failed;
     /* Seconds of the timed part (see each function). */
     double seconds;
+    /* CPU seconds (user + system) the whole process used during the timed part, librdkafka's threads included. */
+    double cpu_seconds;
     /* Empty on success, otherwise what went wrong. */
     char error[512];
 } ckl_result;
@@ -50,6 +52,9 @@ int ckl_produce(const char *brokers, const char *topic, const ckl_payloads *payl
  * below `messages`). The consumer is closed (untimed) before returning. Returns 0 on success, -1 on error. */
 int ckl_consume(const char *brokers, const char *topic, const char *group, int64_t messages, int idle_timeout_ms,
                 ckl_result *result);
+
+/* CPU seconds (user + system) the whole process has used so far (getrusage). */
+double ckl_process_cpu(void);
 
 #ifdef __cplusplus
 }
