@@ -56,11 +56,17 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Swift consumer: KafkaConsumerConfiguration.bufferCapacity.")
     var consumerBuffer: Int = 10_000
 
+    @Flag(help: "Swift consumer: skip markDone (diagnostic only; the reported figures call markDone per message).")
+    var skipMarkDone = false
+
     @Option(help: "Distinct key/value pairs cycled through while producing.")
     var payloads: Int = 1_000
 
     @Option(help: "Seconds without a message before a consume run gives up.")
     var idleTimeout: Int = 60
+
+    @Option(help: "Log level of the benchmark and the Swift clients (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "warning"
 
     @Option(help: "Exit with status 3 when a median Swift/C ratio is below this percentage (no check when absent).")
     var failBelow: Double?
@@ -70,15 +76,17 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
             brokers = value
         }
         guard brokers != nil else { throw ValidationError("give --brokers host:port or set ASSETFORGE_KAFKA_BROKERS") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard messages > 0, runs > 0, partitions > 0, batchSize > 0, inFlight > 0, consumerBuffer > 0, payloads > 0 else {
             throw ValidationError("--messages, --runs, --partitions, --batch-size, --in-flight, --consumer-buffer and --payloads must be positive")
         }
     }
 
     func run() async throws {
+        let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "kafka-benchmark")
@@ -91,10 +99,12 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
 
         let producer = SwiftProducerLoop(brokers: brokerList, batchSize: batchSize, inFlight: inFlight, logger: logger)
         let consumer = SwiftConsumerLoop(
-            brokers: brokerList, bufferCapacity: consumerBuffer, idleTimeout: .seconds(idleTimeout), logger: logger)
+            brokers: brokerList, bufferCapacity: consumerBuffer, idleTimeout: .seconds(idleTimeout),
+            markDone: !skipMarkDone, logger: logger)
 
         print("kafka-benchmark: \(messages) messages of \(size) B per measurement, \(partitions) partitions, \(runs) runs, broker \(brokers)")
-        print("swift producer: batches of \(batchSize), \(inFlight) in flight; swift consumer: bufferCapacity \(consumerBuffer), markDone per message")
+        print("swift producer: batches of \(batchSize), \(inFlight) in flight; swift consumer: bufferCapacity \(consumerBuffer), "
+            + (skipMarkDone ? "NO markDone (diagnostic)" : "markDone per message"))
         var producePairs: [Pair] = []
         var consumePairs: [Pair] = []
         for run in 0..<runs {

@@ -11,6 +11,8 @@ struct SwiftConsumerLoop {
     let bufferCapacity: Int
     /// Give up when no message arrives for this long.
     let idleTimeout: Duration
+    /// Call `markDone` for every message, as an application does. Off only to measure what it costs.
+    let markDone: Bool
     let logger: Logger
 
     /// Timed: from the first message to the last, so the group join is excluded. Closing is not timed.
@@ -56,7 +58,7 @@ struct SwiftConsumerLoop {
                     startCPU = ckl_process_cpu()
                 }
                 count += 1
-                if !consumer.markDone(message) { rejectedMarks += 1 }
+                if markDone, !consumer.markDone(message) { rejectedMarks += 1 }
                 if count & 1023 == 0 { progress.set(count) }
                 if count == messages {
                     end = clock.now
