@@ -14,20 +14,28 @@ enum CLoops {
         }
     }
 
-    static func consume(brokers: String, topic: String, group: String, messages: Int, idleTimeout: Duration) async -> Measurement {
+    static func consume(brokers: String, topic: String, group: String, messages: Int, idleTimeout: Duration) async
+        -> Measurement
+    {
         await onThread(named: "c-consume-loop") {
             var result = ckl_result()
-            let status = ckl_consume(brokers, topic, group, Int64(messages), Int32(clamping: idleTimeout.components.seconds * 1000), &result)
+            let status = ckl_consume(
+                brokers, topic, group, Int64(messages), Int32(clamping: idleTimeout.components.seconds * 1000), &result)
             return measurement(result, status: status, expected: messages)
         }
     }
 
     private static func measurement(_ result: ckl_result, status: Int32, expected: Int) -> Measurement {
         var result = result
-        let error = status == 0 ? nil : withUnsafeBytes(of: &result.error) { bytes in
-            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        return Measurement(messages: Int(result.messages), expected: expected, seconds: result.seconds, cpuSeconds: result.cpu_seconds, error: error)
+        let error =
+            status == 0
+            ? nil
+            : withUnsafeBytes(of: &result.error) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+        return Measurement(
+            messages: Int(result.messages), expected: expected, seconds: result.seconds, cpuSeconds: result.cpu_seconds,
+            error: error)
     }
 
     private static func onThread<T: Sendable>(named name: String, _ body: @escaping @Sendable () -> T) async -> T {

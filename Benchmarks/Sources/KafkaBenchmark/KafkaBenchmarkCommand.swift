@@ -68,7 +68,9 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Seconds without a message before a consume run gives up.")
     var idleTimeout: Int = 60
 
-    @Option(help: "Log level of the benchmark and the Swift clients (trace, debug, info, notice, warning, error, critical).")
+    @Option(
+        help: "Log level of the benchmark and the Swift clients (trace, debug, info, notice, warning, error, critical)."
+    )
     var logLevel: String = "warning"
 
     @Option(help: "Exit with status 3 when a median Swift/C ratio is below this percentage (no check when absent).")
@@ -80,8 +82,12 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
         }
         guard brokers != nil else { throw ValidationError("give --brokers host:port or set ASSETFORGE_KAFKA_BROKERS") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        guard messages > 0, runs > 0, partitions > 0, batchSize > 0, inFlight > 0, consumerBuffer > 0, payloads > 0 else {
-            throw ValidationError("--messages, --runs, --partitions, --batch-size, --in-flight, --consumer-buffer and --payloads must be positive")
+        guard messages > 0, runs > 0, partitions > 0, batchSize > 0, inFlight > 0, consumerBuffer > 0, payloads > 0
+        else {
+            throw ValidationError(
+                "--messages, --runs, --partitions, --batch-size, --in-flight, --consumer-buffer and --payloads "
+                    + "must be positive"
+            )
         }
     }
 
@@ -105,9 +111,15 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
             brokers: brokerList, bufferCapacity: consumerBuffer, idleTimeout: .seconds(idleTimeout),
             markDone: !skipMarkDone, logger: logger)
 
-        print("kafka-benchmark: \(messages) messages of \(size) B per measurement, \(partitions) partitions, \(runs) runs, broker \(brokers)")
-        print("swift producer: batches of \(batchSize), \(inFlight) in flight; swift consumer: bufferCapacity \(consumerBuffer), "
-            + (skipMarkDone ? "NO markDone (diagnostic)" : "markDone per message"))
+        print(
+            "kafka-benchmark: \(messages) messages of \(size) B per measurement, \(partitions) partitions, "
+                + "\(runs) runs, broker \(brokers)"
+        )
+        print(
+            "swift producer: batches of \(batchSize), \(inFlight) in flight; "
+                + "swift consumer: bufferCapacity \(consumerBuffer), "
+                + (skipMarkDone ? "NO markDone (diagnostic)" : "markDone per message")
+        )
         var producePairs: [Pair] = []
         var consumePairs: [Pair] = []
         for run in 0..<runs {
@@ -117,7 +129,9 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
             if workload != .consume {
                 let swiftTopic = "\(prefix)-produce-swift"
                 let cTopic = "\(prefix)-produce-c"
-                try await admin.createTopics([.init(name: swiftTopic, partitions: partitions), .init(name: cTopic, partitions: partitions)])
+                try await admin.createTopics([
+                    .init(name: swiftTopic, partitions: partitions), .init(name: cTopic, partitions: partitions),
+                ])
                 producePairs.append(
                     try await measurePair(run: run, workload: "produce", swiftFirst: swiftFirst) {
                         try await producer.run(topic: swiftTopic, messages: messages, payloads: pool)
@@ -132,14 +146,16 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
                 try await admin.createTopics([.init(name: topic, partitions: partitions)])
                 let fill = await CLoops.produce(brokers: brokers, topic: topic, messages: messages, payloads: pool)
                 guard !fill.lostMessages else {
-                    throw BenchmarkError("pre-filling \(topic) failed: \(fill.error ?? "\(fill.messages) of \(messages) acknowledged")")
+                    throw BenchmarkError(
+                        "pre-filling \(topic) failed: \(fill.error ?? "\(fill.messages) of \(messages) acknowledged")")
                 }
                 consumePairs.append(
                     try await measurePair(run: run, workload: "consume", swiftFirst: swiftFirst) {
                         try await consumer.run(topic: topic, group: "\(prefix)-swift", messages: messages)
                     } c: {
                         await CLoops.consume(
-                            brokers: brokers, topic: topic, group: "\(prefix)-c", messages: messages, idleTimeout: .seconds(idleTimeout))
+                            brokers: brokers, topic: topic, group: "\(prefix)-c", messages: messages,
+                            idleTimeout: .seconds(idleTimeout))
                     }
                 )
             }
@@ -148,8 +164,12 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
 
         print("")
         var tables: [ResultsTable] = []
-        if !producePairs.isEmpty { tables.append(ResultsTable(title: "Produce (messages/s, acknowledged)", pairs: producePairs)) }
-        if !consumePairs.isEmpty { tables.append(ResultsTable(title: "Consume (messages/s, after the group join)", pairs: consumePairs)) }
+        if !producePairs.isEmpty {
+            tables.append(ResultsTable(title: "Produce (messages/s, acknowledged)", pairs: producePairs))
+        }
+        if !consumePairs.isEmpty {
+            tables.append(ResultsTable(title: "Consume (messages/s, after the group join)", pairs: consumePairs))
+        }
         print(tables.map { $0.render() }.joined(separator: "\n\n"))
 
         let lost = (producePairs + consumePairs).contains(where: \.lostMessages)
@@ -185,7 +205,8 @@ struct KafkaBenchmarkCommand: AsyncParsableCommand {
     }
 
     private func report(_ workload: String, _ run: Int, _ side: String, _ measurement: Measurement) {
-        var line = "run \(run + 1) \(workload) \(side): \(grouped(measurement.rate)) msg/s "
+        var line =
+            "run \(run + 1) \(workload) \(side): \(grouped(measurement.rate)) msg/s "
             + "(\(measurement.messages)/\(measurement.expected) in \(String(format: "%.3f", measurement.seconds)) s, "
             + "process CPU \(String(format: "%.2f", measurement.cpuMicrosecondsPerMessage)) µs/msg)"
         if let error = measurement.error { line += " ERROR: \(error)" }

@@ -71,7 +71,9 @@ final class PayloadPool: @unchecked Sendable {
 
     /// One event, padded with a `padding` field to exactly `size` bytes of valid JSON.
     private static func event(index: Int, sku: Int, size: Int, random: inout SplitMix64) throws -> [UInt8] {
-        let categories = ["home/kitchen/coffee", "fashion/women/dresses", "electronics/audio", "beauty/skincare", "toys/stem"]
+        let categories = [
+            "home/kitchen/coffee", "fashion/women/dresses", "electronics/audio", "beauty/skincare", "toys/stem",
+        ]
         let brands = ["Lumen", "Qingshan", "Northwind", "Aurelia", "Baihe"]
         let assets = ["\"hero_image\"", "\"hero_image\",\"short_video\"", "\"banner\",\"copy_zh\"", "\"short_video\""]
         let minute = Int(random.next() % 60)
@@ -93,7 +95,8 @@ final class PayloadPool: @unchecked Sendable {
         let closing = "\"}"
         let fill = size - body.utf8.count - opening.utf8.count - closing.utf8.count
         guard fill >= 0 else {
-            throw BenchmarkError("--size \(size) is too small for the benchmark's event (at least \(size - fill) bytes)")
+            throw BenchmarkError(
+                "--size \(size) is too small for the benchmark's event (at least \(size - fill) bytes)")
         }
         let bytes = Array((body + opening + String(repeating: "x", count: fill) + closing).utf8)
         precondition(bytes.count == size)
@@ -104,7 +107,8 @@ final class PayloadPool: @unchecked Sendable {
     }
 
     private static func uuid(_ random: inout SplitMix64) -> String {
-        let a = hex(random.next()), b = hex(random.next())
+        let a = hex(random.next())
+        let b = hex(random.next())
         let digits = Array(a + b)
         return String(digits[0..<8]) + "-" + String(digits[8..<12]) + "-4" + String(digits[13..<16]) + "-a"
             + String(digits[17..<20]) + "-" + String(digits[20..<32])
@@ -116,7 +120,9 @@ final class PayloadPool: @unchecked Sendable {
     }
 
     private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    private static func three(_ value: Int) -> String { String(repeating: "0", count: 3 - String(value).count) + "\(value)" }
+    private static func three(_ value: Int) -> String {
+        String(repeating: "0", count: 3 - String(value).count) + "\(value)"
+    }
 }
 
 /// A small deterministic pseudo-random generator (SplitMix64), so every run produces the same payloads.

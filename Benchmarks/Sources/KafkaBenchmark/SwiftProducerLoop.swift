@@ -35,7 +35,9 @@ struct SwiftProducerLoop {
                         batch.reserveCapacity(range.count)
                         for index in range {
                             let slot = index % payloads.count
-                            batch.append(KafkaProducerMessage(topic: topic, key: payloads.keys[slot], value: payloads.values[slot]))
+                            batch.append(
+                                KafkaProducerMessage(
+                                    topic: topic, key: payloads.keys[slot], value: payloads.values[slot]))
                         }
                         for result in await producer.send(batch) {
                             switch result {
