@@ -80,8 +80,11 @@ final class ConsumerCore: Sendable {
     /// Marks a delivered message done; see ``KafkaConsumer/markDone(_:)``.
     func markDone(_ topicPartition: KafkaTopicPartition, offset: Int64, generation: UInt64) -> Bool {
         state.withLock { state in
-            guard state.partitions[topicPartition]?.generation == generation else { return false }
-            return state.partitions[topicPartition]?.tracker.markDone(offset) ?? false
+            // One hashed lookup; the tracker is mutated in place through the values view.
+            guard let index = state.partitions.index(forKey: topicPartition),
+                state.partitions.values[index].generation == generation
+            else { return false }
+            return state.partitions.values[index].tracker.markDone(offset)
         }
     }
 
@@ -136,12 +139,17 @@ final class ConsumerCore: Sendable {
     func deliver(_ messages: inout [KafkaConsumerMessage]) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard !state.finished else { return nil }
+            // Messages come in runs of one partition: look the partition up once per run.
+            var current: (topic: String, partition: Int32, index: Dictionary<KafkaTopicPartition, PartitionState>.Index?)?
             for index in messages.indices {
-                let topicPartition = messages[index].topicPartition
-                guard let generation = state.partitions[topicPartition]?.generation,
-                    state.partitions[topicPartition]?.tracker.delivered(messages[index].offset) == true
+                let message = messages[index]
+                if current == nil || current?.partition != message.partition || current?.topic != message.topic {
+                    current = (message.topic, message.partition, state.partitions.index(forKey: message.topicPartition))
+                }
+                guard let partitionIndex = current?.index,
+                    state.partitions.values[partitionIndex].tracker.delivered(message.offset)
                 else { continue }
-                messages[index].assignmentGeneration = generation
+                messages[index].assignmentGeneration = state.partitions.values[partitionIndex].generation
                 state.buffer.append(messages[index])
             }
             defer { state.waiter = nil }

@@ -31,7 +31,7 @@ struct OffsetTracker: Sendable {
         if offset == head {
             outstanding.removeFirst()
             var next = offset + 1
-            while let first = outstanding.first, doneAhead.remove(first) != nil {
+            while !doneAhead.isEmpty, let first = outstanding.first, doneAhead.remove(first) != nil {
                 outstanding.removeFirst()
                 next = first + 1
             }
