@@ -159,7 +159,9 @@ struct DeadLetterWriterTests {
         let sink = RecordingSink(failures: .max)
         let writer = writer(sink: sink)
         let task = Task { try await writer.write(Self.original, reason: .notCloudEvent, detail: nil) }
-        try await Task.sleep(for: .milliseconds(50))
+        // Cancel only once the writer has demonstrably retried; a fixed sleep races on a loaded machine.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while sink.attempts < 2 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(sink.delivered.isEmpty && sink.attempts > 1)
