@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ProviderSimulator", targets: ["ProviderSimulator"]),
         .library(name: "Providers", targets: ["Providers"]),
         .library(name: "AssetImaging", targets: ["AssetImaging"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
     ],
     targets: [
         // Thin system-library binding of librdkafka (pkg-config name `rdkafka`, >= 2.2).
@@ -167,6 +169,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The durable idempotency ledger: the LedgerStore protocol (leases, fencing) and its SQLite backend.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "Events",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
@@ -176,6 +188,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "Events"],
             swiftSettings: strictSettings
         ),
         .testTarget(
