@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Providers", targets: ["Providers"]),
         .library(name: "AssetImaging", targets: ["AssetImaging"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -179,10 +180,37 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Events → commands → provider actors → object storage → asset.ready, run from the ledger.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "AssetForgeConfiguration",
+                "AssetHTTPServer",
+                "AssetImaging",
+                "EventIntake",
+                "Events",
+                "Kafka",
+                "Ledger",
+                "ObjectStorage",
+                "Providers",
+                "SafeFetch",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssetForgeCLI",
             dependencies: [
                 "Kafka",
+                "Pipeline",
+                "Events",
+                "Providers",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "AssetForgeConfiguration",
                 "ProviderSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -196,13 +224,36 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "PipelineIntegrationTests",
+            dependencies: [
+                "Pipeline",
+                "KafkaTestSupport",
+                "ProviderSimulator",
+                "Providers",
+                "Events",
+                "Kafka",
+                "AssetForgeConfiguration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "KafkaTests",
             dependencies: ["Kafka"],
             swiftSettings: strictSettings
         ),
+        // Shared by the integration tests: the test broker, unique names, bounded waits.
+        .target(
+            name: "KafkaTestSupport",
+            dependencies: ["Kafka"],
+            path: "Tests/KafkaTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "KafkaIntegrationTests",
-            dependencies: ["Kafka"],
+            dependencies: ["Kafka", "KafkaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -225,6 +276,7 @@ let package = Package(
             name: "EventIntakeIntegrationTests",
             dependencies: [
                 "EventIntake",
+                "KafkaTestSupport",
                 "Events",
                 "Kafka",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Quick start: sets the machine up, starts a local Kafka-compatible broker (tansu), creates the
-# AssetForge topics, builds the `assetforge` binary and runs its smoke check (produce and consume
-# a few messages through the Swift librdkafka binding). The broker is stopped on exit.
+# AssetForge topics, builds the `assetforge` binary and runs `assetforge demo`: AssetForge on its
+# embedded defaults (SQLite ledger ./assetforge.db, file store ./assets served over HTTP on
+# ASSETFORGE_HTTP_PORT, default 8080) against the provider simulator, with the sample events of
+# schemas/examples/. It prints a report of the generated assets with their URLs and what the real
+# providers would have charged, then serves the assets until Ctrl-C. Everything it started (the
+# simulator, AssetForge, the broker) is stopped on exit.
 #
-# Usage: bash deploy/quickstart.sh
+# With vendor credentials in the environment (DASHSCOPE_API_KEY, KLING_ACCESS_KEY and
+# KLING_SECRET_KEY, MINIMAX_API_KEY, VOLCENGINE_ACCESS_KEY and VOLCENGINE_SECRET_KEY), those vendors
+# are called for real, which costs money; the demo says so.
+#
+# Usage: bash deploy/quickstart.sh [DEMO OPTIONS...]   e.g. --exit-after-report (see `assetforge demo --help`)
 # Environment:
 #   ASSETFORGE_KAFKA_BROKERS  host:port; only the port is used (default 9092). The broker always
 #                             runs on 127.0.0.1. If the port is taken: when it came from this
@@ -75,12 +83,12 @@ log "swift build --product assetforge"
 swift build --product assetforge
 binary="$(swift build --show-bin-path)/assetforge"
 
-log "$binary smoke --brokers 127.0.0.1:$port"
-if "$binary" smoke --brokers "127.0.0.1:$port"; then
-    log "smoke check passed against the local broker on 127.0.0.1:$port"
+log "$binary demo --brokers 127.0.0.1:$port $*"
+if "$binary" demo --brokers "127.0.0.1:$port" "$@"; then
+    log "done"
 else
     rc=$?
     "${BROKER[@]}" log --port "$port" --lines 40 || true
-    log "smoke check FAILED (exit status $rc)"
+    log "assetforge demo FAILED (exit status $rc)"
     exit "$rc"
 fi

@@ -1,7 +1,6 @@
 import ArgumentParser
 import AssetForgeConfiguration
 import Foundation
-import Kafka
 
 /// The `--config FILE` option every command shares, and loading of the validated configuration.
 struct ConfigurationOptions: ParsableArguments {
@@ -22,14 +21,5 @@ struct ConfigurationOptions: ParsableArguments {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(78)
         }
-    }
-}
-
-extension AssetForgeConfiguration {
-    /// The Kafka client settings this configuration describes.
-    var kafkaClient: KafkaClientConfiguration {
-        var client = KafkaClientConfiguration(bootstrapServers: kafka.brokers.map(\.description))
-        client.properties = kafka.properties
-        return client
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import Logging
+import Pipeline
 
 /// `assetforge smoke`: a produce/consume round trip through the Kafka binding, with a short report.
 struct SmokeCommand: AsyncParsableCommand {

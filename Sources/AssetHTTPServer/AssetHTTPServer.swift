@@ -6,7 +6,8 @@ import ObjectStorage
 
 /// AssetForge's own HTTP server: serves the files of a `file://` store under `/assets/…` (with
 /// Content-Type from the extension, ETag, conditional requests and byte ranges for video seeking)
-/// and answers `/healthz`.
+/// and answers `/healthz` (the process is up) and `/readyz` (``readiness`` passes: 200, else 503 naming the failing
+/// checks).
 ///
 /// A ``FileObjectStore`` at `ROOT` keeps key `assets/SKU/KIND/ID.EXT` in `ROOT/assets/SKU/KIND/ID.EXT`,
 /// and hands out `PUBLIC_BASE_URL/assets/SKU/KIND/ID.EXT`, which this server answers. Only the
@@ -20,6 +21,8 @@ public struct AssetHTTPServer: Sendable {
     public var fileStoreRoot: String?
     /// The logger for requests and server events.
     public var logger: Logger
+    /// The readiness checks behind `/readyz`: the names and problems of the failing ones (empty when ready).
+    public var readiness: @Sendable () async -> [String: String] = { [:] }
 
     /// Creates a server description.
     public init(host: String = "0.0.0.0", port: Int, fileStoreRoot: String?, logger: Logger) {
@@ -54,6 +57,16 @@ public struct AssetHTTPServer: Sendable {
                 ).withAdditionalMediaTypes(forFileExtensions: types))
         }
         router.get("/healthz") { _, _ in "ok\n" }
+        let readiness = self.readiness
+        router.get("/readyz") { _, _ -> Response in
+            let failing = await readiness()
+            guard !failing.isEmpty else {
+                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
+            }
+            let text = failing.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\n" }.joined()
+            return Response(
+                status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "not ready\n" + text)))
+        }
         return router
     }
 

@@ -6,6 +6,8 @@ import Synchronization
 /// The simulator's shared state and the decisions every vendor handler needs: faults, tasks, result URLs.
 final class SimulatorCore: Sendable {
     let state: Mutex<SimulatorState>
+    /// Rendered sample photos by name and size: rendering one takes a while, and tests ask for the same few often.
+    private let samples = Mutex<[String: [UInt8]]>([:])
     let logger: Logger
     private let started = ContinuousClock.now
     /// Signs result URLs so they can expire like the vendors' presigned links.
@@ -79,6 +81,24 @@ final class SimulatorCore: Sendable {
 
     func count(_ service: SimulatedService, _ update: @Sendable (inout ServiceStats) -> Void) {
         state.withLock { $0.count(service, update) }
+    }
+
+    /// The sample photo `name` at `width` × `height` (rendered once, then kept; at most 64 are kept).
+    func sample(named name: String, width: Int, height: Int) -> [UInt8] {
+        let key = "\(name)@\(width)x\(height)"
+        if let cached = samples.withLock({ $0[key] }) { return cached }
+        let rendered = ResultFiles.sample(named: name, width: width, height: height)
+        samples.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[key] = rendered
+        }
+        return rendered
+    }
+
+    /// Counts a paid generation that has no task (a Qwen completion) against its idempotency key.
+    func countSubmission(idempotencyKey: String?) {
+        guard let idempotencyKey else { return }
+        state.withLock { $0.keyCounts[idempotencyKey, default: 0] += 1 }
     }
 
     func moderationTriggered(_ texts: String?...) -> Bool {

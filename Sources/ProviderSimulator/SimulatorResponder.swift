@@ -94,7 +94,7 @@ struct SimulatorResponder: HTTPResponder {
             let name = String(path.dropFirst("/samples/".count).dropLast(4))
             let width = query["w"].flatMap(Int.init).map { min(max($0, 16), 4096) } ?? 800
             let height = query["h"].flatMap(Int.init).map { min(max($0, 16), 4096) } ?? 800
-            return response(.bytes(200, ResultFiles.sample(named: name, width: width, height: height), contentType: "image/png"))
+            return response(.bytes(200, core.sample(named: name, width: width, height: height), contentType: "image/png"))
         default:
             break
         }

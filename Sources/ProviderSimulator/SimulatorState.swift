@@ -116,7 +116,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var tasksCreatedPerVendor: [String: Int]
     /// API requests per vendor name.
     public var requestsPerVendor: [String: Int]
-    /// Tasks created per `X-AssetForge-Idempotency-Key` value (requests without the header are not counted).
+    /// Paid generations (tasks created, and Qwen completions) per `X-AssetForge-Idempotency-Key` value (requests
+    /// without the header are not counted).
     public var tasksPerIdempotencyKey: [String: Int]
     /// Keys for which more than one task was created.
     public var duplicateIdempotencyKeys: [String]

@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Kafka
+import KafkaTestSupport
 
 /// One record of the test burst and what the intake must do with it.
 struct BurstRecord: Sendable {

@@ -2,6 +2,7 @@ import EventIntake
 import Events
 import Foundation
 import Kafka
+import KafkaTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -72,7 +73,7 @@ struct EventIntakeIntegrationTests {
         configuration.maximumDeadLetterBytes = 10_000
         configuration.retry = RetryBackoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(500))
         let group = TestBroker.unique("intake")
-        let producer = try await TestBroker.producer()
+        let producer = try await TestBroker.largeMessageProducer()
         defer { Task { await producer.close() } }
 
         // The burst, produced at once; the delivery reports say where each record went.
@@ -228,7 +229,7 @@ struct EventIntakeFailureIntegrationTests {
         var configuration = EventIntakeConfiguration()
         configuration.topics = [productTopic: .productListed]
         configuration.deadLetterTopic = deadLetterTopic
-        let producer = try await TestBroker.producer()
+        let producer = try await TestBroker.largeMessageProducer()
         defer { Task { await producer.close() } }
 
         let event = { (id: String) in

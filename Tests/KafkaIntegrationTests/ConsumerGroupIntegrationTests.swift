@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import KafkaTestSupport
 import Synchronization
 import Testing
 
@@ -46,7 +47,7 @@ struct ConsumerGroupIntegrationTests {
         let producer = try await TestBroker.producer()
         _ = await producer.send((0..<60).map { message(topic, $0, partition: Int32($0 % 6)) })
         await producer.close()
-        let configuration = try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("group"))
+        let configuration = try TestBroker.consumerConfiguration(group: TestBroker.unique("group"))
 
         let first = try await KafkaConsumer.connect(configuration: configuration, topics: [topic])
         let firstEvents = EventRecorder(first)
@@ -87,7 +88,7 @@ struct ConsumerGroupIntegrationTests {
 
     @Test func eagerRangeAssignmentAlsoSplitsAndReportsRevocation() async throws {
         let topic = try await TestBroker.makeTopic("eager", partitions: 4)
-        var configuration = try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("eager"))
+        var configuration = try TestBroker.consumerConfiguration(group: TestBroker.unique("eager"))
         configuration.assignmentStrategy = .range
         let first = try await KafkaConsumer.connect(configuration: configuration, topics: [topic])
         let firstEvents = EventRecorder(first)
@@ -107,7 +108,7 @@ struct ConsumerGroupIntegrationTests {
 
     @Test func closeLeavesTheGroupPromptly() async throws {
         let topic = try await TestBroker.makeTopic("leave", partitions: 4)
-        var configuration = try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("leave"))
+        var configuration = try TestBroker.consumerConfiguration(group: TestBroker.unique("leave"))
         configuration.sessionTimeout = .seconds(30)
         let first = try await KafkaConsumer.connect(configuration: configuration, topics: [topic])
         try await first.waitForAssignment(count: 4, within: .seconds(60))
@@ -133,7 +134,7 @@ struct ConsumerGroupIntegrationTests {
         let producer = try await TestBroker.producer()
         _ = await producer.send((0..<200).map { message(topic, $0, partition: Int32($0 % 2)) })
         await producer.close()
-        var configuration = try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("slow"))
+        var configuration = try TestBroker.consumerConfiguration(group: TestBroker.unique("slow"))
         configuration.bufferCapacity = 20
         configuration.client.properties["max.poll.interval.ms"] = "7000"
         let consumer = try await KafkaConsumer.connect(configuration: configuration, topics: [topic])

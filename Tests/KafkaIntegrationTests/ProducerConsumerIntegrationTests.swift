@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import KafkaTestSupport
 import Testing
 
 @Suite("Producer and consumer against the real broker", .serialized)
@@ -25,7 +26,7 @@ struct ProducerConsumerIntegrationTests {
         await producer.close()
 
         let consumer = try await KafkaConsumer.connect(
-            configuration: try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("roundtrip")),
+            configuration: try TestBroker.consumerConfiguration(group: TestBroker.unique("roundtrip")),
             topics: [topic]
         )
         let received = try #require(try await consumer.take(1).first)
@@ -47,7 +48,7 @@ struct ProducerConsumerIntegrationTests {
         _ = await producer.send((0..<4).map { message(listed, $0) } + (0..<3).map { message(promoted, $0) })
         await producer.close()
         let consumer = try await KafkaConsumer.connect(
-            configuration: try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("multi")),
+            configuration: try TestBroker.consumerConfiguration(group: TestBroker.unique("multi")),
             topics: [listed, promoted]
         )
         let received = try await consumer.take(7)
@@ -64,7 +65,7 @@ struct ProducerConsumerIntegrationTests {
         #expect(results.allSatisfy { (try? $0.get()) != nil })
         await producer.close()
 
-        let configuration = try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("resume"))
+        let configuration = try TestBroker.consumerConfiguration(group: TestBroker.unique("resume"))
         let first = try await KafkaConsumer.connect(configuration: configuration, topics: [topic])
         let received = try await first.take(10)
         #expect(received.map(\.offset) == Array(0..<10))
@@ -88,7 +89,7 @@ struct ProducerConsumerIntegrationTests {
         let producer = try await TestBroker.producer()
         _ = try await producer.send(message(topic, 0))
         let consumer = try await KafkaConsumer.connect(
-            configuration: try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("pause")),
+            configuration: try TestBroker.consumerConfiguration(group: TestBroker.unique("pause")),
             topics: [topic]
         )
         _ = try await consumer.take(1)
@@ -113,7 +114,7 @@ struct ProducerConsumerIntegrationTests {
         await producer.close()
 
         let consumer = try await KafkaConsumer.connect(
-            configuration: try TestBroker.consumerConfiguration(group: TestBroker.uniqueGroup("seek")),
+            configuration: try TestBroker.consumerConfiguration(group: TestBroker.unique("seek")),
             topics: [topic]
         )
         let all = try await consumer.take(10)

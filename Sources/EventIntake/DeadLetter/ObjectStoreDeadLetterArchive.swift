@@ -18,24 +18,8 @@ public struct ObjectStoreDeadLetterArchive: DeadLetterArchive {
 
     public func archive(_ value: [UInt8], topic: String, partition: Int32, offset: Int64) async throws -> String {
         let key = Self.key(topic: topic, partition: partition, offset: offset)
-        let body = SingleBufferSequence(buffer: ByteBuffer(bytes: value))
+        let body = SingleBufferBody(bytes: value)
         _ = try await store.put(key, body: body, contentType: "application/octet-stream", expectedSize: Int64(value.count))
         return try await store.url(for: key).absoluteString
     }
-}
-
-/// An `AsyncSequence` of one buffer: an in-memory body for ``ObjectStore/put(_:body:contentType:expectedSize:)``.
-struct SingleBufferSequence: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let buffer: ByteBuffer
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var buffer: ByteBuffer?
-        mutating func next() async -> ByteBuffer? {
-            defer { buffer = nil }
-            return buffer
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
 }

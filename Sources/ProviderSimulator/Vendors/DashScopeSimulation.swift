@@ -207,6 +207,7 @@ struct DashScopeSimulation: Sendable {
             content = SEOCopyWriter.json(product: product, language: language)
         }
         core.count(.qwen) { $0.completions += 1 }
+        core.countSubmission(idempotencyKey: request.idempotencyKey)
         let promptTokens = max(1, text.utf8.count / 4)
         let completionTokens = max(1, content.utf8.count / 4)
         return .json(

@@ -149,7 +149,12 @@ public final class ProviderFleet: Sendable {
     /// Submits to the first provider on the command's route that accepts it, falling back along the route when a
     /// provider is unavailable (disabled, breaker open, retries exhausted, credentials or quota refused).
     /// Errors about the input (rejected, moderation) do not fall back.
-    public func submit(_ command: GenerationCommand, assetID: String) async throws(ProviderError) -> SubmittedTask {
+    ///
+    /// `beforeSending` is called right before each submit request goes out (see
+    /// ``ProviderWorker/submit(_:assetID:beforeSending:)``): the place to persist that a request is in flight.
+    public func submit(
+        _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void = {}
+    ) async throws(ProviderError) -> SubmittedTask {
         let route = routes[command.kind] ?? []
         guard let primary = route.first else {
             throw ProviderError(.unsupportedCommand, message: "no provider serves \(command.kind)")
@@ -158,7 +163,7 @@ public final class ProviderFleet: Sendable {
         for (index, provider) in route.enumerated() {
             guard let worker = workers[provider] else { continue }
             do {
-                var task = try await worker.submit(command, assetID: assetID)
+                var task = try await worker.submit(command, assetID: assetID, beforeSending: beforeSending)
                 if provider != primary {
                     let reason = lastError?.code.description ?? "provider-unavailable"
                     task.fallbackFrom = primary

@@ -99,9 +99,15 @@ public actor ProviderWorker {
     /// and a submission token; prepares the input; submits with retries.
     ///
     /// - Throws: ``ProviderError``; `provider-unavailable` at once when disabled or the breaker is open.
-    public func submit(_ command: GenerationCommand, assetID: String) async throws(ProviderError) -> SubmittedTask {
+    /// - Parameter beforeSending: called right before each submit request goes out, after budget, slot, rate
+    ///   token and input preparation (persist "a request is in flight" there); if it throws, nothing is sent and
+    ///   the submission fails with `cancelled`.
+    public func submit(
+        _ command: GenerationCommand, assetID: String,
+        beforeSending: @escaping @Sendable () async throws -> Void = {}
+    ) async throws(ProviderError) -> SubmittedTask {
         do {
-            let task = try await performSubmit(command, assetID: assetID)
+            let task = try await performSubmit(command, assetID: assetID, beforeSending: beforeSending)
             submitted += 1
             return task
         } catch {
@@ -171,7 +177,9 @@ public actor ProviderWorker {
 
     // MARK: Submission
 
-    private func performSubmit(_ command: GenerationCommand, assetID: String) async throws(ProviderError) -> SubmittedTask {
+    private func performSubmit(
+        _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void
+    ) async throws(ProviderError) -> SubmittedTask {
         guard configuration.enabled else {
             throw ProviderError(.providerUnavailable, provider: provider, message: "\(provider) is disabled")
         }
@@ -209,6 +217,12 @@ public actor ProviderWorker {
                 attempt in
                 try await self.takeSlotBackIfParked(key)
                 try await self.waitForSubmitToken()
+                do {
+                    try await beforeSending()
+                } catch {
+                    throw ProviderError(
+                        .cancelled, provider: self.provider, message: "stopped before sending the submission: \(error)")
+                }
                 do {
                     return try await self.backend.submit(prepared, assetID: assetID, isRetry: attempt > 1)
                 } catch let error as ProviderError where error.isAmbiguousSubmission {

@@ -1,0 +1,34 @@
+import Kafka
+import Ledger
+
+/// Publishes recorded outcome events (`asset.ready`, `asset.failed`) exactly as the ledger holds them.
+public struct AssetPublisher: Sendable {
+    /// The producer (idempotent, acks=all).
+    public let producer: KafkaProducer
+
+    /// A publisher.
+    public init(producer: KafkaProducer) {
+        self.producer = producer
+    }
+
+    /// Sends `envelope` and returns when the broker acknowledged it.
+    /// - Throws: ``Kafka/KafkaError`` when it was not delivered.
+    public func publish(_ envelope: LedgerEnvelope) async throws {
+        _ = try await producer.send(Self.message(envelope))
+    }
+
+    /// Sends several envelopes at once; returns the failures (none when all were acknowledged).
+    public func publish(_ envelopes: [LedgerEnvelope]) async -> [KafkaError] {
+        guard !envelopes.isEmpty else { return [] }
+        return await producer.send(envelopes.map(Self.message)).compactMap { result in
+            if case .failure(let error) = result { return error }
+            return nil
+        }
+    }
+
+    static func message(_ envelope: LedgerEnvelope) -> KafkaProducerMessage {
+        KafkaProducerMessage(
+            topic: envelope.topic, key: envelope.key, value: envelope.value,
+            headers: [KafkaHeader(key: "content-type", string: "application/cloudevents+json")])
+    }
+}

@@ -1,0 +1,474 @@
+import AssetImaging
+import Events
+import Foundation
+import Ledger
+import Logging
+import NIOCore
+import ObjectStorage
+import Providers
+import Synchronization
+
+/// Drives one claimed command through its steps, recording each step in the ledger before acting on the next:
+/// submit → (task id persisted) → poll → result persisted → stored → outcome event recorded → published.
+///
+/// A step that cannot go on now (a provider unavailable, a dependency still being made, the broker down) gives the
+/// command back with a time to try again; a failure that retrying would not mend ends it with `asset.failed`.
+/// A command found in `submitting` (the process died during a submit request) is first looked up at the vendor
+/// by its asset id where the vendor allows it (Kling's `external_task_id`), and only submitted again if not found.
+struct CommandRunner: Sendable {
+    let ledger: any LedgerStore
+    let fleet: ProviderFleet
+    let transfer: AssetTransfer
+    let publisher: AssetPublisher
+    let encoder: EventEncoder
+    let planner: Planner
+    let imageInspector: any ImagePreparer
+    let topics: (ready: String, failed: String)
+    let retry: RetryPolicy
+    let logger: Logger
+    /// Called when the runner planned new commands (a waiting promotion resolved).
+    let onPlanned: @Sendable () -> Void
+
+    /// When a step is retried and how many times a submission may be attempted.
+    struct RetryPolicy: Sendable {
+        /// Submissions allowed per command (a submit request whose answer was lost counts).
+        var maxSubmissions = 3
+        /// First delay before retrying a step.
+        var initialDelay: Duration = .seconds(2)
+        /// Longest delay.
+        var maximumDelay: Duration = .seconds(60)
+        /// How often a waiting command (dependency, scene image) checks again.
+        var waitInterval: Duration = .seconds(2)
+    }
+
+    /// A step could not go on now: give the command back until `notBefore`.
+    struct Postpone: Error {
+        var notBefore: Date
+        var reason: String
+    }
+
+    /// Runs `entry` (claimed, with its lease) until it is finished or postponed.
+    func run(_ claimed: LedgerEntry) async {
+        guard let lease = claimed.lease else { return }
+        var entry = claimed
+        var stepFailures = 0
+        while !entry.state.isFinished {
+            do {
+                try Task.checkCancellation()
+                entry = try await step(entry, lease: lease)
+                stepFailures = 0
+            } catch let postpone as Postpone {
+                log(entry, "postponed", level: .debug, ["reason": "\(postpone.reason)"])
+                try? await ledger.release(entry.key, lease: lease, notBefore: postpone.notBefore)
+                return
+            } catch let error as LedgerError where error.code == .leaseLost {
+                log(entry, "lease lost; another owner continues", level: .notice, [:])
+                return
+            } catch is CancellationError {
+                // Shutting down: hand the command back so a restart continues at once.
+                try? await ledger.release(entry.key, lease: lease, notBefore: nil)
+                return
+            } catch {
+                if Task.isCancelled {
+                    try? await ledger.release(entry.key, lease: lease, notBefore: nil)
+                    return
+                }
+                stepFailures += 1
+                let delay = backoff(stepFailures)
+                log(entry, "step failed; will retry", level: .warning, ["error": "\(error)", "retry.in": "\(delay)"])
+                try? await ledger.release(entry.key, lease: lease, notBefore: Date().addingTimeInterval(delay.seconds))
+                return
+            }
+        }
+    }
+
+    // MARK: Steps
+
+    private func step(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
+        switch entry.state {
+        case .planned, .deferred, .submitting:
+            return try await submit(entry, lease: lease)
+        case .submitted:
+            return try await awaitResult(entry, lease: lease)
+        case .fetched:
+            return try await store(entry, lease: lease)
+        case .stored:
+            return try await recordReady(entry, lease: lease)
+        case .publishing:
+            return try await publish(entry, lease: lease)
+        case .published, .failed, .resolved:
+            return entry
+        }
+    }
+
+    private func submit(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
+        let specification: CommandSpecification
+        do {
+            specification = try CommandSpecification.decode(entry.command.specification)
+        } catch {
+            return try await fail(entry, lease: lease, reason: "unreadable-command", message: "\(error)")
+        }
+        let command: GenerationCommand
+        switch specification {
+        case .awaitingSceneImage(let waiting):
+            return try await resolve(entry, waiting, lease: lease)
+        case .marketingImage(let image):
+            guard let url = URL(string: image.sourceImageURL) else {
+                return try await fail(entry, lease: lease, reason: .sourceImageUnreachable, message: "bad URL")
+            }
+            command = .sceneImage(
+                SceneImageCommand(
+                    productImage: .url(url), prompt: image.prompt, negativePrompt: image.negativePrompt, count: 1,
+                    width: image.width, height: image.height))
+        case .copy(let copy):
+            command = .copy(
+                CopyCommand(
+                    productName: copy.productName, attributes: copy.attributes, language: copy.language,
+                    tone: copy.tone))
+        case .video(let video):
+            let image: ImageSource
+            if let url = video.imageURL {
+                guard let parsed = URL(string: url) else {
+                    return try await fail(entry, lease: lease, reason: .sourceImageUnreachable, message: "bad URL")
+                }
+                image = .url(parsed)
+            } else if let scene = video.sceneAssetID {
+                switch try await sceneImage(scene, for: entry) {
+                case .bytes(let bytes): image = .bytes(bytes)
+                case .failed(let why): return try await fail(entry, lease: lease, reason: .noSceneImage, message: why)
+                }
+            } else {
+                return try await fail(entry, lease: lease, reason: .noSceneImage, message: "the video has no image")
+            }
+            let ratio = video.aspectRatio.split(separator: ":").compactMap { Int($0) }
+            command = .video(
+                VideoCommand(
+                    image: image, prompt: video.prompt, durationSeconds: video.durationSeconds,
+                    aspectRatio: ratio.count == 2 && ratio[0] > 0 && ratio[1] > 0
+                        ? AspectRatio(ratio[0], ratio[1]) : .portrait,
+                    mode: video.tier == "pro" ? .professional : .standard))
+        }
+
+        var progress = CommandProgress.decode(entry.progress)
+        if entry.state == .submitting, let found = await findLostTask(command, assetID: entry.key) {
+            // The process died while the submit request was unanswered, and the vendor has the task: adopt it.
+            log(entry, "found the task of an unanswered submission; not submitting again", level: .notice,
+                ["provider": "\(found.provider)", "task.id": "\(found.taskID)"])
+            return try await recordSubmitted(entry, task: found, progress: progress, lease: lease)
+        }
+        guard entry.attempts < retry.maxSubmissions else {
+            return try await fail(
+                entry, lease: lease, reason: .retriesExhausted,
+                message: "\(entry.attempts) submissions were made without a usable answer")
+        }
+        // Persist the attempt right before the request goes out (after slot, rate limit and input preparation):
+        // a crash from there until the task id is recorded is visible as `submitting`, and nothing before it is.
+        let marked = Locked<LedgerEntry?>(nil)
+        let ledger = self.ledger
+        let key = entry.key
+        let task: SubmittedTask
+        do {
+            task = try await fleet.submit(command, assetID: key) {
+                guard marked.value == nil else { return }
+                var marking = LedgerUpdate(state: .submitting)
+                marking.addAttempts = 1
+                marked.set(try await ledger.update(key, lease: lease, marking, now: Date()))
+            }
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            let current = marked.value ?? entry
+            if error.code == .cancelled {
+                throw Postpone(notBefore: Date().addingTimeInterval(backoff(1).seconds), reason: error.message)
+            }
+            progress.providersTried.append(contentsOf: [error.provider?.rawValue].compactMap { $0 })
+            if error.isRetryable || error.allowsFallback || error.code == .budgetExhausted {
+                // Nothing usable was accepted: try again later, within the submission allowance.
+                var back = LedgerUpdate(state: .planned)
+                back.progress = progress.encoded()
+                back.notBefore = Date().addingTimeInterval(backoff(max(1, current.attempts)).seconds)
+                back.release = true
+                _ = try await ledger.update(key, lease: lease, back, now: Date())
+                throw Postpone(notBefore: back.notBefore ?? Date(), reason: error.code.description)
+            }
+            return try await fail(
+                current, lease: lease, reason: AssetFailureReason(error.code), message: error.message,
+                progress: progress)
+        }
+        let submitting = marked.value ?? entry
+        return try await recordSubmitted(submitting, task: task, progress: progress, lease: lease)
+    }
+
+    private func recordSubmitted(
+        _ entry: LedgerEntry, task: SubmittedTask, progress: CommandProgress, lease: Lease
+    ) async throws -> LedgerEntry {
+        var progress = progress
+        progress.task = task
+        if progress.providersTried.last != task.provider.rawValue { progress.providersTried.append(task.provider.rawValue) }
+        var update = LedgerUpdate(state: .submitted)
+        update.provider = task.provider.rawValue
+        update.providerTaskID = task.taskID
+        update.progress = progress.encoded()
+        return try await ledger.update(entry.key, lease: lease, update, now: Date())
+    }
+
+    private func findLostTask(_ command: GenerationCommand, assetID: String) async -> SubmittedTask? {
+        for provider in fleet.routes[command.kind] ?? [] {
+            guard let worker = fleet.worker(provider) else { continue }
+            if let task = try? await worker.findTask(assetID: assetID, command: command) { return task }
+        }
+        return nil
+    }
+
+    private enum SceneImage {
+        case bytes([UInt8])
+        case failed(String)
+    }
+
+    /// The stored scene image a video is made from; postpones while it is being made (up to the wait bound).
+    private func sceneImage(_ key: String, for entry: LedgerEntry) async throws -> SceneImage {
+        guard let scene = try await ledger.entry(key) else {
+            return .failed("the scene image \(key) is not in the ledger")
+        }
+        switch scene.state {
+        case .published:
+            guard let stored = scene.stored else { return .failed("the scene image \(key) has no stored object") }
+            let buffer = try await transfer.store.get(stored.objectKey, maxBytes: 64 << 20)
+            return .bytes(Array(buffer.readableBytesView))
+        case .failed, .resolved:
+            return .failed("the scene image \(key) failed: \(scene.failureReason ?? "unknown")")
+        default:
+            if Date() > entry.plannedAt.addingTimeInterval(planner.sceneImageWait.seconds) {
+                return .failed("the scene image \(key) was not ready within \(planner.sceneImageWait)")
+            }
+            throw Postpone(notBefore: Date().addingTimeInterval(retry.waitInterval.seconds), reason: "scene image")
+        }
+    }
+
+    /// A promotion that waited for a scene image: plan its video once one is known, or fail at the deadline.
+    private func resolve(
+        _ entry: LedgerEntry, _ waiting: CommandSpecification.AwaitingSceneImage, lease: Lease
+    ) async throws -> LedgerEntry {
+        if let scene = try await ledger.latest(sku: entry.command.sku, role: Recipe.sceneImageRole) {
+            let video = planner.resolve(
+                waiting, sku: entry.command.sku, scene: scene.key, sourceEvent: entry.command.sourceEvent)
+            _ = try await ledger.plan([video], now: Date())
+            var update = LedgerUpdate(state: .resolved)
+            update.resolvedTo = video.key
+            let resolved = try await ledger.update(entry.key, lease: lease, update, now: Date())
+            log(entry, "the promotion's scene image is known; its video is planned", level: .info,
+                ["video.asset.id": "\(video.key)", "scene.asset.id": "\(scene.key)"])
+            onPlanned()
+            return resolved
+        }
+        if Date() >= waiting.deadline {
+            return try await fail(
+                entry, lease: lease, reason: .noSceneImage,
+                message: "no scene image for \(entry.command.sku) was generated or given by the deadline")
+        }
+        throw Postpone(notBefore: Date().addingTimeInterval(retry.waitInterval.seconds * 2), reason: "no scene image yet")
+    }
+
+    private func awaitResult(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
+        var progress = CommandProgress.decode(entry.progress)
+        guard let task = progress.task else {
+            return try await fail(entry, lease: lease, reason: "unreadable-command", message: "no task recorded")
+        }
+        let result: ProviderResult
+        do {
+            result = try await fleet.awaitResult(task)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            if error.isRetryable && error.code != .taskFailed && error.code != .taskTimedOut {
+                // The task exists: keep polling it later, never submit again.
+                throw Postpone(
+                    notBefore: Date().addingTimeInterval(backoff(1).seconds), reason: error.code.description)
+            }
+            return try await fail(
+                entry, lease: lease, reason: AssetFailureReason(error.code), message: error.message, progress: progress)
+        }
+        progress.result = result
+        var update = LedgerUpdate(state: .fetched)
+        update.progress = progress.encoded()
+        update.costCNY = result.costCNY
+        return try await ledger.update(entry.key, lease: lease, update, now: Date())
+    }
+
+    private func store(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
+        var progress = CommandProgress.decode(entry.progress)
+        guard let result = progress.result else {
+            return try await fail(entry, lease: lease, reason: "unreadable-command", message: "no result recorded")
+        }
+        let bytes: [UInt8]
+        let accepting: Set<AssetContentType>
+        switch entry.command.kind {
+        case .copy:
+            guard let copy = result.output.copy else {
+                return try await fail(entry, lease: lease, reason: "malformed-output", message: "no copy in the result")
+            }
+            bytes = Self.copyJSON(CopyText(copy))
+            accepting = [.json]
+        case .marketingImage, .video:
+            if let inline = result.output.inlineImages.first {
+                bytes = inline
+            } else if let url = result.output.urls.first {
+                do {
+                    bytes = try await fleet.download(url)
+                } catch {
+                    if error.isRetryable {
+                        throw Postpone(notBefore: Date().addingTimeInterval(backoff(1).seconds), reason: "download")
+                    }
+                    return try await fail(
+                        entry, lease: lease, reason: "result-unavailable", message: error.message, progress: progress)
+                }
+            } else {
+                return try await fail(entry, lease: lease, reason: "malformed-output", message: "the result has no file")
+            }
+            accepting = entry.command.kind == .video ? [.mp4, .quickTime] : [.png, .jpeg, .webp]
+        }
+        if entry.command.kind == .marketingImage, let info = try? imageInspector.inspect(bytes) {
+            progress.width = info.width
+            progress.height = info.height
+        }
+        let stored: StoredAsset
+        do {
+            stored = try await transfer.store(
+                SingleBufferBody(bytes: bytes), expectedSize: Int64(bytes.count),
+                sku: entry.command.sku, kind: entry.command.kind.rawValue, assetId: entry.key, accepting: accepting)
+        } catch let error as ObjectStorageError where error.code == .unrecognizedContent {
+            return try await fail(entry, lease: lease, reason: "malformed-output", message: error.description)
+        }
+        var update = LedgerUpdate(state: .stored)
+        update.progress = progress.encoded()
+        update.stored = StoredResult(
+            url: stored.url.absoluteString, objectKey: stored.object.key, sha256: stored.object.sha256,
+            bytes: stored.object.size, contentType: stored.object.contentType)
+        return try await ledger.update(entry.key, lease: lease, update, now: Date())
+    }
+
+    private func recordReady(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
+        let progress = CommandProgress.decode(entry.progress)
+        guard let stored = entry.stored, let result = progress.result else {
+            return try await fail(entry, lease: lease, reason: "unreadable-command", message: "no stored result")
+        }
+        let command = entry.command
+        var duration: Double?
+        if command.kind == .video {
+            if case .video(let video)? = try? CommandSpecification.decode(command.specification) {
+                duration = result.output.durationSeconds ?? Double(video.durationSeconds)
+            } else {
+                duration = result.output.durationSeconds ?? 5
+            }
+        }
+        let ready = AssetReady(
+            assetId: command.key, sku: command.sku, kind: command.kind, variant: command.variant,
+            locale: command.locale, url: stored.url, contentType: stored.contentType, bytes: Int(stored.bytes),
+            sha256: stored.sha256, width: progress.width, height: progress.height, durationSeconds: duration,
+            text: result.output.copy.map(CopyText.init), provider: result.provider.rawValue, model: result.model,
+            providerTaskId: result.task.taskID.isEmpty ? nil : result.task.taskID,
+            cost: Cost(amount: NSDecimalNumber(decimal: result.costCNY).doubleValue, currency: "CNY"),
+            sourceEvent: command.sourceEvent, generatedAt: Timestamp(result.finishedAt))
+        let encoded = try encoder.encode(ready, time: result.finishedAt)
+        var update = LedgerUpdate(state: .publishing)
+        update.envelope = LedgerEnvelope(topic: topics.ready, eventID: encoded.id, key: encoded.key, value: encoded.value)
+        return try await ledger.update(entry.key, lease: lease, update, now: Date())
+    }
+
+    private func publish(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
+        guard let envelope = entry.envelope else {
+            return try await fail(entry, lease: lease, reason: "unreadable-command", message: "no envelope recorded")
+        }
+        try await publisher.publish(envelope)
+        let final: LedgerState = entry.failureReason == nil ? .published : .failed
+        let done = try await ledger.update(entry.key, lease: lease, LedgerUpdate(state: final), now: Date())
+        log(done, final == .published ? "asset ready" : "asset failed", level: .info,
+            ["url": "\(entry.stored?.url ?? "")", "reason": "\(entry.failureReason ?? "")"])
+        return done
+    }
+
+    // MARK: Failure
+
+    private func fail(
+        _ entry: LedgerEntry, lease: Lease, reason: String, message: String, progress: CommandProgress? = nil
+    ) async throws -> LedgerEntry {
+        try await fail(entry, lease: lease, reason: AssetFailureReason(rawValue: reason), message: message,
+                       progress: progress)
+    }
+
+    /// Records the `asset.failed` event; the publish step sends it.
+    private func fail(
+        _ entry: LedgerEntry, lease: Lease, reason: AssetFailureReason, message: String,
+        progress: CommandProgress? = nil
+    ) async throws -> LedgerEntry {
+        let command = entry.command
+        let progress = progress ?? CommandProgress.decode(entry.progress)
+        let failed = AssetFailed(
+            assetId: command.key, sku: command.sku, kind: command.kind, variant: command.variant,
+            locale: command.locale, reason: reason, message: String(message.prefix(2000)), attempts: entry.attempts,
+            providersTried: progress.providersTried.isEmpty ? nil : progress.providersTried,
+            sourceEvent: command.sourceEvent)
+        let encoded = try encoder.encode(failed, time: Date())
+        var update = LedgerUpdate(state: .publishing)
+        update.failureReason = reason.rawValue
+        update.failureMessage = String(message.prefix(2000))
+        update.envelope = LedgerEnvelope(topic: topics.failed, eventID: encoded.id, key: encoded.key, value: encoded.value)
+        log(entry, "giving up on the asset", level: .warning, ["reason": "\(reason)", "detail": "\(message)"])
+        return try await ledger.update(entry.key, lease: lease, update, now: Date())
+    }
+
+    // MARK: Helpers
+
+    private func backoff(_ failures: Int) -> Duration {
+        let exponent = min(max(failures - 1, 0), 10)
+        let delay = retry.initialDelay * (1 << exponent)
+        return min(delay, retry.maximumDelay)
+    }
+
+    private func log(_ entry: LedgerEntry, _ message: Logger.Message, level: Logger.Level, _ extra: Logger.Metadata) {
+        var metadata: Logger.Metadata = [
+            "asset.id": "\(entry.key)", "sku": "\(entry.command.sku)", "kind": "\(entry.command.kind)",
+            "state": "\(entry.state)",
+        ]
+        metadata.merge(extra) { $1 }
+        logger.log(level: level, message, metadata: metadata)
+    }
+
+    /// Copy as stored: the `CopyText` JSON with sorted keys.
+    static func copyJSON(_ text: CopyText) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(text))) ?? []
+    }
+}
+
+extension AssetFailureReason {
+    /// The failure reason for a provider error code (the codes are kebab-case already).
+    init(_ code: ProviderError.Code) {
+        switch code {
+        case .inputPreparationFailed: self = .sourceImageUnreachable
+        case .retriesExhausted, .providerUnavailable: self = .retriesExhausted
+        default: self.init(rawValue: code.description)
+        }
+    }
+}
+
+extension CopyText {
+    /// The contract's copy from Qwen's SEO copy.
+    init(_ copy: SEOCopy) {
+        self.init(title: copy.title, description: copy.description, bullets: copy.bullets, keywords: copy.keywords)
+    }
+}
+
+/// A value shared between tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    var value: Value { mutex.withLock { $0 } }
+
+    func set(_ value: Value) {
+        mutex.withLock { $0 = value }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Ledger
+import Logging
+import Synchronization
+
+/// Claims unfinished commands from the ledger and runs each with a ``CommandRunner``, keeping their leases alive.
+///
+/// Claims happen when ``wake()`` is called (new commands planned, a command finished) and at least every
+/// ``Settings/pollInterval`` (postponed commands come due, leases of dead processes expire). Leases are renewed
+/// every third of ``Settings/leaseDuration``; a command whose lease could not be renewed is left to whoever holds it
+/// now (the ledger's fencing refuses the old owner's next write). On cancellation every running command is handed
+/// back, so a restart continues at once.
+public final class CommandScheduler: Sendable {
+    /// Timing and capacity.
+    public struct Settings: Sendable {
+        /// This process's owner name in leases.
+        public var owner: String
+        /// How long a claim lasts without renewal.
+        public var leaseDuration: Duration = .seconds(30)
+        /// How often the ledger is asked for due commands when nothing wakes the scheduler.
+        public var pollInterval: Duration = .seconds(1)
+        /// Commands run at once (provider workers bound real in-flight work; waiting commands are cheap).
+        public var maxActive = 10_000
+
+        /// Settings for `owner`.
+        public init(owner: String) {
+            self.owner = owner
+        }
+
+        /// A unique owner name: host, process id and a random suffix.
+        public static func uniqueOwner() -> String {
+            let host = ProcessInfo.processInfo.hostName
+            return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+        }
+    }
+
+    private let ledger: any LedgerStore
+    private let runner: CommandRunner
+    private let settings: Settings
+    private let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+    private let active = Mutex<Set<String>>([])
+
+    init(ledger: any LedgerStore, runner: (_ onPlanned: @escaping @Sendable () -> Void) -> CommandRunner,
+         settings: Settings, logger: Logger) {
+        self.ledger = ledger
+        self.settings = settings
+        self.logger = logger
+        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let continuation = wakeup
+        self.runner = runner { continuation.yield() }
+    }
+
+    /// Asks the scheduler to look for claimable commands now.
+    public func wake() { wakeup.yield() }
+
+    /// The number of commands this process is running.
+    public var activeCount: Int { active.withLock { $0.count } }
+
+    /// Runs until cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.renewLeases() }
+            group.addTask { await self.tick() }
+            var iterator = wakeups.makeAsyncIterator()
+            while !Task.isCancelled {
+                await claimAndStart(in: &group)
+                guard await iterator.next() != nil else { break }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func claimAndStart(in group: inout DiscardingTaskGroup) async {
+        let capacity = settings.maxActive - activeCount
+        guard capacity > 0 else { return }
+        let claimed: [LedgerEntry]
+        do {
+            claimed = try await ledger.claim(
+                owner: settings.owner, limit: min(capacity, 500), leaseDuration: settings.leaseDuration, now: Date())
+        } catch {
+            logger.error("cannot claim commands from the ledger", metadata: ["error": "\(error)"])
+            return
+        }
+        for entry in claimed {
+            let key = entry.key
+            guard active.withLock({ $0.insert(key).inserted }) else { continue }
+            group.addTask {
+                await self.runner.run(entry)
+                self.active.withLock { _ = $0.remove(key) }
+                self.wake()
+            }
+        }
+        // A full batch means more may be waiting.
+        if claimed.count == min(capacity, 500) { wake() }
+    }
+
+    private func tick() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: settings.pollInterval)
+            wake()
+        }
+    }
+
+    private func renewLeases() async {
+        let interval = settings.leaseDuration / 3
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let keys = active.withLock { Array($0) }
+            guard !keys.isEmpty, !Task.isCancelled else { continue }
+            do {
+                let held = try await ledger.renew(
+                    keys: keys, owner: settings.owner, leaseDuration: settings.leaseDuration, now: Date())
+                // Keys that finished meanwhile hold no lease any more; only those still running count as lost.
+                let lost = active.withLock { running in keys.filter { running.contains($0) && !held.contains($0) } }
+                    .count
+                if lost > 0 {
+                    logger.warning("some leases were taken over", metadata: ["lost": "\(lost)"])
+                }
+            } catch {
+                logger.error("cannot renew leases", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

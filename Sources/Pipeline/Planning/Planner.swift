@@ -1,0 +1,164 @@
+import Events
+import Foundation
+import Ledger
+
+/// Turns a valid event into ledger commands by the ``Recipe``.
+///
+/// - `product.listed` → one `marketing-image` per style (the first is the SKU's scene image) and one `copy` per
+///   language, limited to the kinds the event asks for (or the recipe's defaults).
+/// - `sku.promoted` → one `video`: from `sceneImageUrl` when given; else from the SKU's newest scene image in the
+///   ledger (waiting for it while it is generated); else a command that waits for a scene image to be planned, up
+///   to ``sceneImageWait``.
+public struct Planner: Sendable {
+    /// The recipe.
+    public var recipe: Recipe
+    /// How long a promotion waits for its SKU's scene image.
+    public var sceneImageWait: Duration
+
+    /// A planner.
+    public init(recipe: Recipe = Recipe(), sceneImageWait: Duration = .seconds(1800)) {
+        self.recipe = recipe
+        self.sceneImageWait = sceneImageWait
+    }
+
+    /// The commands for `event`. `ledger` is asked for the SKU's scene image when a promotion needs one.
+    public func commands(for event: AnyEvent, ledger: any LedgerStore, now: Date) async throws(LedgerError)
+        -> [LedgerCommand]
+    {
+        switch event {
+        case .productListed(let listed):
+            return commands(for: listed)
+        case .skuPromoted(let promoted):
+            let scene: LedgerEntry?
+            if promoted.data.sceneImageUrl == nil {
+                scene = try await ledger.latest(sku: promoted.data.sku, role: Recipe.sceneImageRole)
+            } else {
+                scene = nil
+            }
+            return [command(for: promoted, scene: scene.map(\.key), now: now)]
+        case .assetReady, .assetFailed:
+            return []
+        }
+    }
+
+    /// The commands for a listed product.
+    public func commands(for event: CloudEvent<ProductListed>) -> [LedgerCommand] {
+        let product = event.data
+        let kinds = product.assets ?? recipe.defaultProductKinds
+        var commands: [LedgerCommand] = []
+        if kinds.contains(.marketingImage) {
+            let source = SourceImageReference.normalize(product.sourceImageUrl)
+            for (index, style) in recipe.imageStyles.enumerated() {
+                let key = IdempotencyKey([
+                    "recipe": "\(recipe.version)", "kind": AssetKind.marketingImage.rawValue, "variant": style.name,
+                    "sku": product.sku, "source": source, "prompt-template": "\(recipe.promptTemplateVersion)",
+                    "size": "\(recipe.imageWidth)x\(recipe.imageHeight)", "revision": "\(product.revision)",
+                ])
+                let specification = CommandSpecification.marketingImage(
+                    .init(
+                        sourceImageURL: product.sourceImageUrl, prompt: fill(style.prompt, product),
+                        negativePrompt: style.negativePrompt, width: recipe.imageWidth, height: recipe.imageHeight))
+                commands.append(
+                    LedgerCommand(
+                        key: key.value, sku: product.sku, kind: .marketingImage, variant: style.name,
+                        role: index == 0 ? Recipe.sceneImageRole : nil, revision: product.revision,
+                        specification: specification.encoded(), sourceEvent: event.reference))
+            }
+        }
+        if kinds.contains(.copy) {
+            for language in product.languages {
+                let key = IdempotencyKey([
+                    "recipe": "\(recipe.version)", "kind": AssetKind.copy.rawValue, "locale": language,
+                    "sku": product.sku, "prompt-template": "\(recipe.promptTemplateVersion)",
+                    "revision": "\(product.revision)",
+                ])
+                var attributes = product.attributes
+                if let brand = product.brand { attributes["brand"] = brand }
+                if let category = product.category { attributes["category"] = category }
+                if let description = product.description { attributes["description"] = description }
+                let specification = CommandSpecification.copy(
+                    .init(productName: product.title, attributes: attributes, language: language, tone: recipe.copyTone))
+                commands.append(
+                    LedgerCommand(
+                        key: key.value, sku: product.sku, kind: .copy, locale: language, revision: product.revision,
+                        specification: specification.encoded(), sourceEvent: event.reference))
+            }
+        }
+        return commands
+    }
+
+    /// The video command of a promotion, given the SKU's scene image key when there is one.
+    public func command(for event: CloudEvent<SKUPromoted>, scene: String?, now: Date) -> LedgerCommand {
+        let promotion = event.data
+        var video = CommandSpecification.Video(
+            imageURL: promotion.sceneImageUrl, sceneAssetID: nil,
+            prompt: promotion.video.prompt ?? recipe.videoPrompt.replacingOccurrences(of: "{title}", with: promotion.sku),
+            durationSeconds: promotion.video.durationSeconds, aspectRatio: promotion.video.aspectRatio.rawValue,
+            tier: recipe.videoTier)
+        let variant = Self.videoVariant(video)
+        if promotion.sceneImageUrl == nil, scene == nil {
+            let key = videoKey(sku: promotion.sku, source: "awaiting-scene-image", video: video, revision: promotion.revision)
+            let waiting = CommandSpecification.awaitingSceneImage(
+                .init(video: video, revision: promotion.revision, deadline: now.addingTimeInterval(sceneImageWait.seconds)))
+            return LedgerCommand(
+                key: key, sku: promotion.sku, kind: .video, variant: variant, revision: promotion.revision,
+                specification: waiting.encoded(), sourceEvent: event.reference)
+        }
+        let source: String
+        if let url = promotion.sceneImageUrl {
+            source = SourceImageReference.normalize(url)
+        } else {
+            video.sceneAssetID = scene
+            source = SourceImageReference.asset(scene ?? "")
+        }
+        return videoCommand(
+            video, sku: promotion.sku, source: source, revision: promotion.revision, sourceEvent: event.reference)
+    }
+
+    /// The video command a waiting promotion becomes once `scene` is known.
+    public func resolve(_ waiting: CommandSpecification.AwaitingSceneImage, sku: String, scene: String,
+                        sourceEvent: SourceEvent) -> LedgerCommand {
+        var video = waiting.video
+        video.sceneAssetID = scene
+        return videoCommand(
+            video, sku: sku, source: SourceImageReference.asset(scene), revision: waiting.revision,
+            sourceEvent: sourceEvent)
+    }
+
+    private func videoCommand(
+        _ video: CommandSpecification.Video, sku: String, source: String, revision: Int, sourceEvent: SourceEvent
+    ) -> LedgerCommand {
+        LedgerCommand(
+            key: videoKey(sku: sku, source: source, video: video, revision: revision), sku: sku, kind: .video,
+            variant: Self.videoVariant(video), revision: revision, dependsOn: video.sceneAssetID,
+            specification: CommandSpecification.video(video).encoded(), sourceEvent: sourceEvent)
+    }
+
+    private func videoKey(sku: String, source: String, video: CommandSpecification.Video, revision: Int) -> String {
+        IdempotencyKey([
+            "recipe": "\(recipe.version)", "kind": AssetKind.video.rawValue, "variant": Self.videoVariant(video),
+            "sku": sku, "source": source, "prompt-template": "\(recipe.promptTemplateVersion)",
+            "prompt": video.prompt, "duration": "\(video.durationSeconds)", "aspect-ratio": video.aspectRatio,
+            "tier": video.tier, "revision": "\(revision)",
+        ]).value
+    }
+
+    /// The video's variant name, e.g. `promo-9x16-5s`.
+    static func videoVariant(_ video: CommandSpecification.Video) -> String {
+        "promo-\(video.aspectRatio.replacingOccurrences(of: ":", with: "x"))-\(video.durationSeconds)s"
+    }
+
+    private func fill(_ template: String, _ product: ProductListed) -> String {
+        template.replacingOccurrences(of: "{title}", with: product.title)
+            .replacingOccurrences(of: "{category}", with: product.category ?? "")
+            .replacingOccurrences(of: "{brand}", with: product.brand ?? "")
+    }
+}
+
+extension Duration {
+    /// Seconds as a `TimeInterval`.
+    var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,19 @@
+import AssetForgeConfiguration
+import Ledger
+import Logging
+
+/// Opens the ledger that `ASSETFORGE_LEDGER_URL` names.
+public enum LedgerOpener {
+    /// The ledger at `location`.
+    /// - Throws: ``Ledger/LedgerError`` when it cannot be opened, or for a backend this build does not have.
+    public static func open(_ location: LedgerLocation, logger: Logger) async throws(LedgerError) -> any LedgerStore {
+        switch location {
+        case .sqlite(let path):
+            return try await SQLiteLedgerStore.open(path: path, logger: logger)
+        case .postgres:
+            throw LedgerError(
+                .unavailable,
+                "a PostgreSQL ledger is not available in this version; use ASSETFORGE_LEDGER_URL=sqlite://PATH")
+        }
+    }
+}
