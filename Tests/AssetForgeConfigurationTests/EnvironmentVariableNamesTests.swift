@@ -21,7 +21,7 @@ struct EnvironmentVariableNamesTests {
         "VOLCENGINE_SECRET_KEY", "OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET", "OSS_SESSION_TOKEN",
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
         "ASSETFORGE_DLQ_MAX_MESSAGE_BYTES", "ASSETFORGE_REPUBLISH_ON_REPLAY", "ASSETFORGE_MAX_UNFINISHED_COMMANDS",
-        "ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS",
+        "ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS", "ASSETFORGE_LEDGER_LEASE_SECONDS", "ASSETFORGE_POLL_INTERVAL_MS",
     ]
 
     @Test("the settings use exactly the documented variables, one each")
@@ -39,6 +39,7 @@ struct EnvironmentVariableNamesTests {
         #expect(keys.allSatisfy { $0.contains(".") && $0.first!.isLowercase && !$0.contains("_") })
         for key in [
             "kafka.brokers", "topics.productListed", "providers.kling.maxInFlight", "providers.wanx.dailyBudget",
+            "pipeline.leaseSeconds", "pipeline.pollIntervalMilliseconds",
         ] {
             #expect(keys.contains(key))
         }
@@ -57,6 +58,8 @@ struct EnvironmentVariableNamesTests {
             ("ASSETFORGE_EVENT_SOURCE", "https://example.com/af", "events.source", "https://example.com/af"),
             ("ASSETFORGE_JIMENG_MAX_IN_FLIGHT", "7", "providers.jimeng.maxInFlight", "7"),
             ("ASSETFORGE_HAILUO_DAILY_BUDGET_CNY", "49.50", "providers.hailuo.dailyBudget", "49.5"),
+            ("ASSETFORGE_LEDGER_LEASE_SECONDS", "45", "pipeline.leaseSeconds", "45"),
+            ("ASSETFORGE_POLL_INTERVAL_MS", "250", "pipeline.pollIntervalMilliseconds", "250"),
             (
                 "ASSETFORGE_MINIMAX_BASE_URL", "https://api.minimax.io/", "providers.minimax.baseURL",
                 "https://api.minimax.io"

@@ -127,6 +127,12 @@ extension Setting {
             at: \.pipeline.sceneImageWaitSeconds,
             parse: Parse.positiveInteger, render: { String($0) }),
         .scalar(
+            "pipeline.leaseSeconds", "ASSETFORGE_LEDGER_LEASE_SECONDS", at: \.pipeline.leaseSeconds,
+            parse: Parse.positiveInteger, render: { String($0) }),
+        .scalar(
+            "pipeline.pollIntervalMilliseconds", "ASSETFORGE_POLL_INTERVAL_MS", at: \.pipeline.pollIntervalMilliseconds,
+            parse: Parse.positiveInteger, render: { String($0) }),
+        .scalar(
             "logging.level", "ASSETFORGE_LOG_LEVEL", at: \.logging.level,
             parse: { text throws(InvalidValue) in try Parse.choice(text, of: LogLevel.self) }, render: \.rawValue),
     ]
