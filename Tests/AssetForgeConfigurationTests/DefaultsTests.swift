@@ -72,6 +72,12 @@ struct DefaultsTests {
         #expect(
             rows.first { $0.key == "providers.dashscope.apiKey" }?.value == AssetForgeConfiguration.notSetPlaceholder)
         #expect(rows.first { $0.key == "fetch.allowlist" }?.value == "")
+        #expect(rows.first { $0.key == "providers.wanx.submitsPerSecond" }?.value == "2")
+        #expect(rows.first { $0.key == "providers.hailuo.firstPollSeconds" }?.value == "120")
+        #expect(rows.first { $0.key == "providers.kling.taskTimeoutSeconds" }?.value == "1800")
+        #expect(rows.first { $0.key == "providers.jimeng.breakerOpenSeconds" }?.value == "30")
+        #expect(
+            rows.first { $0.key == "providers.wanx.pricePerImage" }?.value == AssetForgeConfiguration.notSetPlaceholder)
         #expect(rows.first { $0.key == "pipeline.leaseSeconds" }?.value == "30")
         #expect(rows.first { $0.key == "pipeline.pollIntervalMilliseconds" }?.value == "1000")
     }
