@@ -39,6 +39,10 @@ struct DefaultsTests {
         #expect(configuration.pipeline.maxUnfinishedCommands == 1000)
         #expect(configuration.pipeline.sceneImageWaitSeconds == 1800)
         #expect(configuration.pipeline.sceneImageWait == .seconds(1800))
+        #expect(configuration.pipeline.leaseSeconds == 30)
+        #expect(configuration.pipeline.lease == .seconds(30))
+        #expect(configuration.pipeline.pollIntervalMilliseconds == 1000)
+        #expect(configuration.pipeline.pollInterval == .seconds(1))
     }
 
     @Test("provider defaults: built-in base URLs, concurrency limits, no budgets, all disabled")
@@ -68,5 +72,13 @@ struct DefaultsTests {
         #expect(
             rows.first { $0.key == "providers.dashscope.apiKey" }?.value == AssetForgeConfiguration.notSetPlaceholder)
         #expect(rows.first { $0.key == "fetch.allowlist" }?.value == "")
+        #expect(rows.first { $0.key == "providers.wanx.submitsPerSecond" }?.value == "2")
+        #expect(rows.first { $0.key == "providers.hailuo.firstPollSeconds" }?.value == "120")
+        #expect(rows.first { $0.key == "providers.kling.taskTimeoutSeconds" }?.value == "1800")
+        #expect(rows.first { $0.key == "providers.jimeng.breakerOpenSeconds" }?.value == "30")
+        #expect(
+            rows.first { $0.key == "providers.wanx.pricePerImage" }?.value == AssetForgeConfiguration.notSetPlaceholder)
+        #expect(rows.first { $0.key == "pipeline.leaseSeconds" }?.value == "30")
+        #expect(rows.first { $0.key == "pipeline.pollIntervalMilliseconds" }?.value == "1000")
     }
 }

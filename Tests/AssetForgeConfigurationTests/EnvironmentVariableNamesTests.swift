@@ -21,7 +21,32 @@ struct EnvironmentVariableNamesTests {
         "VOLCENGINE_SECRET_KEY", "OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET", "OSS_SESSION_TOKEN",
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
         "ASSETFORGE_DLQ_MAX_MESSAGE_BYTES", "ASSETFORGE_REPUBLISH_ON_REPLAY", "ASSETFORGE_MAX_UNFINISHED_COMMANDS",
-        "ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS",
+        "ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS", "ASSETFORGE_LEDGER_LEASE_SECONDS", "ASSETFORGE_POLL_INTERVAL_MS",
+        "ASSETFORGE_WANX_SUBMITS_PER_SECOND", "ASSETFORGE_WANX_SUBMIT_BURST", "ASSETFORGE_WANX_FIRST_POLL_SECONDS",
+        "ASSETFORGE_WANX_POLL_INTERVAL_SECONDS", "ASSETFORGE_WANX_MAX_POLL_INTERVAL_SECONDS",
+        "ASSETFORGE_WANX_TASK_TIMEOUT_SECONDS", "ASSETFORGE_WANX_MAX_ATTEMPTS", "ASSETFORGE_WANX_BREAKER_FAILURES",
+        "ASSETFORGE_WANX_BREAKER_OPEN_SECONDS",
+        "ASSETFORGE_QWEN_SUBMITS_PER_SECOND", "ASSETFORGE_QWEN_SUBMIT_BURST", "ASSETFORGE_QWEN_FIRST_POLL_SECONDS",
+        "ASSETFORGE_QWEN_POLL_INTERVAL_SECONDS", "ASSETFORGE_QWEN_MAX_POLL_INTERVAL_SECONDS",
+        "ASSETFORGE_QWEN_TASK_TIMEOUT_SECONDS", "ASSETFORGE_QWEN_MAX_ATTEMPTS", "ASSETFORGE_QWEN_BREAKER_FAILURES",
+        "ASSETFORGE_QWEN_BREAKER_OPEN_SECONDS",
+        "ASSETFORGE_KLING_SUBMITS_PER_SECOND", "ASSETFORGE_KLING_SUBMIT_BURST", "ASSETFORGE_KLING_FIRST_POLL_SECONDS",
+        "ASSETFORGE_KLING_POLL_INTERVAL_SECONDS", "ASSETFORGE_KLING_MAX_POLL_INTERVAL_SECONDS",
+        "ASSETFORGE_KLING_TASK_TIMEOUT_SECONDS", "ASSETFORGE_KLING_MAX_ATTEMPTS", "ASSETFORGE_KLING_BREAKER_FAILURES",
+        "ASSETFORGE_KLING_BREAKER_OPEN_SECONDS",
+        "ASSETFORGE_HAILUO_SUBMITS_PER_SECOND", "ASSETFORGE_HAILUO_SUBMIT_BURST",
+        "ASSETFORGE_HAILUO_FIRST_POLL_SECONDS", "ASSETFORGE_HAILUO_POLL_INTERVAL_SECONDS",
+        "ASSETFORGE_HAILUO_MAX_POLL_INTERVAL_SECONDS", "ASSETFORGE_HAILUO_TASK_TIMEOUT_SECONDS",
+        "ASSETFORGE_HAILUO_MAX_ATTEMPTS", "ASSETFORGE_HAILUO_BREAKER_FAILURES",
+        "ASSETFORGE_HAILUO_BREAKER_OPEN_SECONDS",
+        "ASSETFORGE_JIMENG_SUBMITS_PER_SECOND", "ASSETFORGE_JIMENG_SUBMIT_BURST",
+        "ASSETFORGE_JIMENG_FIRST_POLL_SECONDS", "ASSETFORGE_JIMENG_POLL_INTERVAL_SECONDS",
+        "ASSETFORGE_JIMENG_MAX_POLL_INTERVAL_SECONDS", "ASSETFORGE_JIMENG_TASK_TIMEOUT_SECONDS",
+        "ASSETFORGE_JIMENG_MAX_ATTEMPTS", "ASSETFORGE_JIMENG_BREAKER_FAILURES",
+        "ASSETFORGE_JIMENG_BREAKER_OPEN_SECONDS",
+        "ASSETFORGE_PRICE_WANX_PER_IMAGE_CNY", "ASSETFORGE_PRICE_JIMENG_PER_IMAGE_CNY",
+        "ASSETFORGE_PRICE_KLING_PER_VIDEO_SECOND_CNY", "ASSETFORGE_PRICE_HAILUO_PER_VIDEO_SECOND_CNY",
+        "ASSETFORGE_PRICE_QWEN_PER_MILLION_INPUT_TOKENS_CNY", "ASSETFORGE_PRICE_QWEN_PER_MILLION_OUTPUT_TOKENS_CNY",
     ]
 
     @Test("the settings use exactly the documented variables, one each")
@@ -39,6 +64,13 @@ struct EnvironmentVariableNamesTests {
         #expect(keys.allSatisfy { $0.contains(".") && $0.first!.isLowercase && !$0.contains("_") })
         for key in [
             "kafka.brokers", "topics.productListed", "providers.kling.maxInFlight", "providers.wanx.dailyBudget",
+            "providers.hailuo.submitsPerSecond", "providers.jimeng.submitBurst", "providers.wanx.firstPollSeconds",
+            "providers.kling.pollIntervalSeconds", "providers.kling.maxPollIntervalSeconds",
+            "providers.qwen.taskTimeoutSeconds", "providers.qwen.maxAttempts", "providers.hailuo.breakerFailures",
+            "providers.hailuo.breakerOpenSeconds", "providers.wanx.pricePerImage",
+            "providers.kling.pricePerVideoSecond", "providers.qwen.pricePerMillionInputTokens",
+            "providers.qwen.pricePerMillionOutputTokens",
+            "pipeline.leaseSeconds", "pipeline.pollIntervalMilliseconds",
         ] {
             #expect(keys.contains(key))
         }
@@ -57,6 +89,27 @@ struct EnvironmentVariableNamesTests {
             ("ASSETFORGE_EVENT_SOURCE", "https://example.com/af", "events.source", "https://example.com/af"),
             ("ASSETFORGE_JIMENG_MAX_IN_FLIGHT", "7", "providers.jimeng.maxInFlight", "7"),
             ("ASSETFORGE_HAILUO_DAILY_BUDGET_CNY", "49.50", "providers.hailuo.dailyBudget", "49.5"),
+            ("ASSETFORGE_LEDGER_LEASE_SECONDS", "45", "pipeline.leaseSeconds", "45"),
+            ("ASSETFORGE_POLL_INTERVAL_MS", "250", "pipeline.pollIntervalMilliseconds", "250"),
+            ("ASSETFORGE_QWEN_SUBMITS_PER_SECOND", "0.50", "providers.qwen.submitsPerSecond", "0.5"),
+            ("ASSETFORGE_KLING_SUBMIT_BURST", "3", "providers.kling.submitBurst", "3"),
+            ("ASSETFORGE_WANX_FIRST_POLL_SECONDS", "0.2", "providers.wanx.firstPollSeconds", "0.2"),
+            ("ASSETFORGE_JIMENG_POLL_INTERVAL_SECONDS", "1.5", "providers.jimeng.pollIntervalSeconds", "1.5"),
+            ("ASSETFORGE_HAILUO_MAX_POLL_INTERVAL_SECONDS", "45.0", "providers.hailuo.maxPollIntervalSeconds", "45"),
+            ("ASSETFORGE_KLING_TASK_TIMEOUT_SECONDS", "3600", "providers.kling.taskTimeoutSeconds", "3600"),
+            ("ASSETFORGE_QWEN_MAX_ATTEMPTS", "1", "providers.qwen.maxAttempts", "1"),
+            ("ASSETFORGE_WANX_BREAKER_FAILURES", "10", "providers.wanx.breakerFailures", "10"),
+            ("ASSETFORGE_JIMENG_BREAKER_OPEN_SECONDS", "2.5", "providers.jimeng.breakerOpenSeconds", "2.5"),
+            ("ASSETFORGE_PRICE_WANX_PER_IMAGE_CNY", "0.0035", "providers.wanx.pricePerImage", "0.0035"),
+            ("ASSETFORGE_PRICE_HAILUO_PER_VIDEO_SECOND_CNY", "0.35", "providers.hailuo.pricePerVideoSecond", "0.35"),
+            (
+                "ASSETFORGE_PRICE_QWEN_PER_MILLION_INPUT_TOKENS_CNY", "0.8",
+                "providers.qwen.pricePerMillionInputTokens", "0.8"
+            ),
+            (
+                "ASSETFORGE_PRICE_QWEN_PER_MILLION_OUTPUT_TOKENS_CNY", "2",
+                "providers.qwen.pricePerMillionOutputTokens", "2"
+            ),
             (
                 "ASSETFORGE_MINIMAX_BASE_URL", "https://api.minimax.io/", "providers.minimax.baseURL",
                 "https://api.minimax.io"

@@ -238,6 +238,12 @@ struct ValidationTests {
             ("ASSETFORGE_QWEN_MAX_IN_FLIGHT", "0", "providers.qwen.maxInFlight", "is out of range; must be 1 or more"),
             ("ASSETFORGE_DLQ_MAX_MESSAGE_BYTES", "10", "dlq.maxMessageBytes", "must be from 1000 to 1000000000"),
             ("ASSETFORGE_KAFKA_SESSION_TIMEOUT_MS", "3600001", "kafka.sessionTimeoutMs", "must be from 1 to 3600000"),
+            ("ASSETFORGE_LEDGER_LEASE_SECONDS", "0", "pipeline.leaseSeconds", "is out of range; must be 1 or more"),
+            ("ASSETFORGE_LEDGER_LEASE_SECONDS", "-1", "pipeline.leaseSeconds", "is out of range; must be 1 or more"),
+            ("ASSETFORGE_LEDGER_LEASE_SECONDS", "1.5", "pipeline.leaseSeconds", "is not a whole number"),
+            ("ASSETFORGE_POLL_INTERVAL_MS", "0", "pipeline.pollIntervalMilliseconds", "must be 1 or more"),
+            ("ASSETFORGE_POLL_INTERVAL_MS", "-1", "pipeline.pollIntervalMilliseconds", "is out of range"),
+            ("ASSETFORGE_POLL_INTERVAL_MS", "abc", "pipeline.pollIntervalMilliseconds", "is not a whole number"),
         ])
     func badInteger(variable: String, value: String, key: String, problem: String) async throws {
         try await expectInvalid(variable, value, key: key, allowed: problem)

@@ -97,6 +97,7 @@ struct ConfigurationLoader {
         }
         if let file { applyKafkaProperties(from: file, to: &configuration) }
         checkCredentialPairs(configuration)
+        checkPollIntervals(configuration)
 
         guard issues.isEmpty else { throw ConfigurationError(issues: issues) }
         return configuration
@@ -307,6 +308,30 @@ struct ConfigurationLoader {
             (store.awsSecretAccessKey, "store.aws.secretAccessKey", "AWS_SECRET_ACCESS_KEY"),
             token: (store.awsSessionToken, "store.aws.sessionToken", "AWS_SESSION_TOKEN"),
             owner: needsAWS ? "An s3:// store" : "AWS", required: needsAWS)
+    }
+
+    /// Reports a provider whose longest poll interval is shorter than its poll interval. Skipped when either
+    /// value was already reported as invalid.
+    private mutating func checkPollIntervals(_ configuration: AssetForgeConfiguration) {
+        for provider in GenerationProvider.allCases {
+            let pacing = configuration.providers[pacing: provider]
+            guard pacing.maxPollIntervalSeconds < pacing.pollIntervalSeconds else { continue }
+            let prefix = "providers.\(provider.rawValue)"
+            let (intervalKey, maxKey) = ("\(prefix).pollIntervalSeconds", "\(prefix).maxPollIntervalSeconds")
+            guard !issues.contains(where: { $0.key == intervalKey || $0.key == maxKey }) else { continue }
+            let catalog = catalog
+            let variable = { (key: String) in catalog.first { $0.key == key }?.environmentVariable }
+            let interval = Parse.format(pacing.pollIntervalSeconds)
+            let intervalSource = configuration.sources[intervalKey] ?? .default
+            issues.append(
+                .init(
+                    code: .invalidValue, key: maxKey, environmentVariable: variable(maxKey),
+                    value: Parse.format(pacing.maxPollIntervalSeconds),
+                    source: configuration.sources[maxKey] ?? .default,
+                    message:
+                        "is less than the poll interval \(intervalKey) (\(variable(intervalKey) ?? "")), "
+                        + "\(interval) from \(intervalSource); must be at least the poll interval"))
+        }
     }
 
     private typealias CredentialPart = (value: Secret?, key: String, variable: String)

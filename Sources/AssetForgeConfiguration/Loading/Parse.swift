@@ -88,16 +88,63 @@ enum Parse {
         try HTTPBaseURL.parse(text, allowPath: true)
     }
 
+    /// A number written as digits with an optional fraction (`2`, `0.25`), with an optional leading `-` so that
+    /// negative numbers are reported as out of range, within `range`.
+    static func decimal(
+        _ text: String, in range: ClosedRange<Double>, note: String = ""
+    ) throws(InvalidValue) -> Double {
+        let bounds = "from \(format(range.lowerBound)) to \(format(range.upperBound))"
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        let valid =
+            (1...2).contains(parts.count)
+            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard valid, let value = Double(text) else {
+            throw InvalidValue("is not a number; must be a number \(bounds)\(note), e.g. 2 or 0.5")
+        }
+        guard range.contains(value) else {
+            throw InvalidValue("is out of range; must be \(bounds)\(note)")
+        }
+        return value
+    }
+
+    /// A duration in seconds, decimals allowed: from 1 ms to a day.
+    static func seconds(_ text: String) throws(InvalidValue) -> Double {
+        try decimal(text, in: 0.001...86_400, note: " (seconds)")
+    }
+
+    /// A rate per second, decimals allowed: from 0.001 to 1000000.
+    static func ratePerSecond(_ text: String) throws(InvalidValue) -> Double {
+        try decimal(text, in: 0.001...1_000_000, note: " (per second)")
+    }
+
+    /// `value` as written in settings: whole numbers without a fraction (`2`), others as the shortest decimal
+    /// that reads back the same (`0.2`).
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
     /// An amount of CNY: digits with up to two decimals.
     static func yuan(_ text: String) throws(InvalidValue) -> Decimal? {
+        try amount(text, maxDecimals: 2, examples: "200 or 49.50")
+    }
+
+    /// A price in CNY: digits with up to four decimals.
+    static func price(_ text: String) throws(InvalidValue) -> Decimal? {
+        try amount(text, maxDecimals: 4, examples: "0.08 or 0.0035")
+    }
+
+    /// A non-negative amount of CNY with at most `maxDecimals` decimals.
+    private static func amount(_ text: String, maxDecimals: Int, examples: String) throws(InvalidValue) -> Decimal {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         let valid =
             (1...2).contains(parts.count) && !parts[0].isEmpty && parts[0].allSatisfy { $0.isASCII && $0.isNumber }
             && (parts.count == 1
-                || ((1...2).contains(parts[1].count) && parts[1].allSatisfy { $0.isASCII && $0.isNumber }))
+                || ((1...maxDecimals).contains(parts[1].count) && parts[1].allSatisfy { $0.isASCII && $0.isNumber }))
         guard valid, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
             throw InvalidValue(
-                "is not an amount in CNY; must be a non-negative number with at most 2 decimals, e.g. 200 or 49.50")
+                "is not an amount in CNY; must be a non-negative number with at most \(maxDecimals) decimals, "
+                    + "e.g. \(examples)")
         }
         return value
     }

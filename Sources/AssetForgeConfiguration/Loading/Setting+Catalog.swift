@@ -91,18 +91,70 @@ extension Setting {
         }
     }
 
-    /// Concurrency and budget for each provider in ``GenerationProvider/catalog``.
+    /// Concurrency, budget, pacing and prices for each provider in ``GenerationProvider/catalog``.
     private static let providerSettings: [Setting] = GenerationProvider.catalog.flatMap { spec -> [Setting] in
         let provider = spec.provider
         let prefix = "providers.\(provider.rawValue)"
+        let stem = "ASSETFORGE_\(spec.environmentStem)"
+        typealias Field<Value> = WritableKeyPath<AssetForgeConfiguration, Value> & Sendable
+        func integer(_ name: String, _ variable: String, at field: Field<Int>) -> Setting {
+            .scalar(
+                "\(prefix).\(name)", "\(stem)_\(variable)", at: field, parse: Parse.positiveInteger,
+                render: { String($0) })
+        }
+        func decimal(
+            _ name: String, _ variable: String, at field: Field<Double>,
+            parse: @escaping @Sendable (String) throws(InvalidValue) -> Double = Parse.seconds
+        ) -> Setting {
+            .scalar("\(prefix).\(name)", "\(stem)_\(variable)", at: field, parse: parse, render: Parse.format)
+        }
+        func price(_ name: String, _ unit: String, at field: Field<Decimal?>) -> Setting {
+            .scalar(
+                "\(prefix).\(name)", "ASSETFORGE_PRICE_\(spec.environmentStem)_\(unit)_CNY", at: field,
+                parse: Parse.price, render: { $0?.description })
+        }
+        let prices: [Setting]
+        switch spec.medium {
+        case .image:
+            prices = [price("pricePerImage", "PER_IMAGE", at: \.providers[prices: provider].perImageCNY)]
+        case .video:
+            prices = [
+                price("pricePerVideoSecond", "PER_VIDEO_SECOND", at: \.providers[prices: provider].perVideoSecondCNY)
+            ]
+        case .text:
+            prices = [
+                price(
+                    "pricePerMillionInputTokens", "PER_MILLION_INPUT_TOKENS",
+                    at: \.providers[prices: provider].perMillionInputTokensCNY),
+                price(
+                    "pricePerMillionOutputTokens", "PER_MILLION_OUTPUT_TOKENS",
+                    at: \.providers[prices: provider].perMillionOutputTokensCNY),
+            ]
+        }
         return [
             .scalar(
-                "\(prefix).maxInFlight", "ASSETFORGE_\(spec.environmentStem)_MAX_IN_FLIGHT",
+                "\(prefix).maxInFlight", "\(stem)_MAX_IN_FLIGHT",
                 at: \.providers[limits: provider].maxInFlight, parse: Parse.positiveInteger, render: { String($0) }),
             .scalar(
-                "\(prefix).dailyBudget", "ASSETFORGE_\(spec.environmentStem)_DAILY_BUDGET_CNY",
+                "\(prefix).dailyBudget", "\(stem)_DAILY_BUDGET_CNY",
                 at: \.providers[limits: provider].dailyBudgetCNY, parse: Parse.yuan, render: { $0?.description }),
-        ]
+            decimal(
+                "submitsPerSecond", "SUBMITS_PER_SECOND", at: \.providers[pacing: provider].submitsPerSecond,
+                parse: Parse.ratePerSecond),
+            integer("submitBurst", "SUBMIT_BURST", at: \.providers[pacing: provider].submitBurst),
+            decimal("firstPollSeconds", "FIRST_POLL_SECONDS", at: \.providers[pacing: provider].firstPollSeconds),
+            decimal(
+                "pollIntervalSeconds", "POLL_INTERVAL_SECONDS", at: \.providers[pacing: provider].pollIntervalSeconds),
+            decimal(
+                "maxPollIntervalSeconds", "MAX_POLL_INTERVAL_SECONDS",
+                at: \.providers[pacing: provider].maxPollIntervalSeconds),
+            integer(
+                "taskTimeoutSeconds", "TASK_TIMEOUT_SECONDS", at: \.providers[pacing: provider].taskTimeoutSeconds),
+            integer("maxAttempts", "MAX_ATTEMPTS", at: \.providers[pacing: provider].maxAttempts),
+            integer("breakerFailures", "BREAKER_FAILURES", at: \.providers[pacing: provider].breakerFailures),
+            decimal(
+                "breakerOpenSeconds", "BREAKER_OPEN_SECONDS", at: \.providers[pacing: provider].breakerOpenSeconds),
+        ] + prices
     }
 
     private static let miscellaneousSettings: [Setting] = [
@@ -125,6 +177,12 @@ extension Setting {
         .scalar(
             "pipeline.sceneImageWaitSeconds", "ASSETFORGE_SCENE_IMAGE_WAIT_SECONDS",
             at: \.pipeline.sceneImageWaitSeconds,
+            parse: Parse.positiveInteger, render: { String($0) }),
+        .scalar(
+            "pipeline.leaseSeconds", "ASSETFORGE_LEDGER_LEASE_SECONDS", at: \.pipeline.leaseSeconds,
+            parse: Parse.positiveInteger, render: { String($0) }),
+        .scalar(
+            "pipeline.pollIntervalMilliseconds", "ASSETFORGE_POLL_INTERVAL_MS", at: \.pipeline.pollIntervalMilliseconds,
             parse: Parse.positiveInteger, render: { String($0) }),
         .scalar(
             "logging.level", "ASSETFORGE_LOG_LEVEL", at: \.logging.level,

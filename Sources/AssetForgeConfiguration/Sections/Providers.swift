@@ -19,15 +19,31 @@ extension AssetForgeConfiguration {
     /// A vendor without credentials is disabled, and so are its providers; a key pair with one half
     /// missing is an error naming the missing variable.
     ///
-    /// Per provider (``GenerationProvider``): `providers.<name>.maxInFlight` / `ASSETFORGE_<NAME>_MAX_IN_FLIGHT`
-    /// (a positive integer) and `providers.<name>.dailyBudget` / `ASSETFORGE_<NAME>_DAILY_BUDGET_CNY`
-    /// (CNY, up to 2 decimals; default none, meaning no cap):
+    /// Per provider (``GenerationProvider``; `<name>` is `wanx`, `qwen`, `kling`, `hailuo` or `jimeng`, `<NAME>`
+    /// the same in capitals):
     ///
-    /// - wanx (dashscope): max in flight 1
-    /// - qwen (dashscope): max in flight 4
-    /// - kling (kling): max in flight 4
-    /// - hailuo (minimax): max in flight 2
-    /// - jimeng (volcengine): max in flight 2
+    /// - ``ProviderLimits``: `providers.<name>.maxInFlight` / `ASSETFORGE_<NAME>_MAX_IN_FLIGHT` (a positive
+    ///   integer) and `providers.<name>.dailyBudget` / `ASSETFORGE_<NAME>_DAILY_BUDGET_CNY` (CNY, up to
+    ///   2 decimals; default none, meaning no cap).
+    /// - ``ProviderPacing``: submission rate and burst, polling schedule, task timeout, retries and circuit
+    ///   breaker, e.g. `providers.<name>.submitsPerSecond` / `ASSETFORGE_<NAME>_SUBMITS_PER_SECOND`; each
+    ///   property names its key and variable.
+    /// - ``ProviderPrices``: CNY prices that replace the built-in price table's per-model prices, e.g.
+    ///   `providers.wanx.pricePerImage` / `ASSETFORGE_PRICE_WANX_PER_IMAGE_CNY`; only the prices of what the
+    ///   provider makes (its ``GenerationProvider/Medium``) are settings. Default none: the price table.
+    ///
+    /// Defaults that differ per provider (the polling schedule and task timeout apply to what the provider makes):
+    ///
+    /// | provider | medium | max in flight | submits/s | burst | first poll | interval | max interval | timeout |
+    /// |----------|--------|---------------|-----------|-------|------------|----------|--------------|---------|
+    /// | wanx (dashscope)    | image | 1 | 2 | 2 | 10 s  | 2 s  | 10 s | 600 s  |
+    /// | qwen (dashscope)    | text  | 4 | 5 | 5 | 5 s   | 2 s  | 10 s | 600 s  |
+    /// | kling (kling)       | video | 4 | 1 | 2 | 90 s  | 10 s | 30 s | 1800 s |
+    /// | hailuo (minimax)    | video | 2 | 1 | 2 | 120 s | 10 s | 30 s | 1800 s |
+    /// | jimeng (volcengine) | image | 2 | 1 | 2 | 8 s   | 2 s  | 10 s | 600 s  |
+    ///
+    /// Every provider defaults to 5 attempts per HTTP step and a breaker that opens after 5 consecutive
+    /// faults for 30 s.
     public struct Providers: Sendable, Equatable {
         /// Base URL and credentials per vendor; every vendor has an entry.
         public var accounts: [ProviderVendor: VendorAccount]
@@ -35,13 +51,22 @@ extension AssetForgeConfiguration {
         /// Concurrency and budget per provider; every provider has an entry.
         public var limits: [GenerationProvider: ProviderLimits]
 
-        /// The defaults: built-in base URLs, no credentials, catalogue concurrency limits, no budgets.
+        /// Submission rate, polling, timeout, retries and breaker per provider; every provider has an entry.
+        public var pacing: [GenerationProvider: ProviderPacing]
+
+        /// Configured prices per provider; every provider has an entry (empty by default).
+        public var prices: [GenerationProvider: ProviderPrices]
+
+        /// The defaults: built-in base URLs, no credentials, catalogue concurrency limits and pacing, no budgets,
+        /// no configured prices.
         public init() {
             accounts = Dictionary(uniqueKeysWithValues: ProviderVendor.allCases.map { ($0, VendorAccount(vendor: $0)) })
             limits = Dictionary(
                 uniqueKeysWithValues: GenerationProvider.allCases.map {
                     ($0, ProviderLimits(maxInFlight: $0.defaultMaxInFlight))
                 })
+            pacing = Dictionary(uniqueKeysWithValues: GenerationProvider.allCases.map { ($0, $0.defaultPacing) })
+            prices = Dictionary(uniqueKeysWithValues: GenerationProvider.allCases.map { ($0, ProviderPrices()) })
         }
 
         /// The account of `vendor` (its defaults if the dictionary has no entry).
@@ -56,7 +81,20 @@ extension AssetForgeConfiguration {
             set { limits[provider] = newValue }
         }
 
-        /// Everything a worker for `provider` needs: its vendor's base URL and credentials and its own limits.
+        /// The pacing of `provider` (its defaults if the dictionary has no entry).
+        public subscript(pacing provider: GenerationProvider) -> ProviderPacing {
+            get { pacing[provider] ?? provider.defaultPacing }
+            set { pacing[provider] = newValue }
+        }
+
+        /// The configured prices of `provider` (none if the dictionary has no entry).
+        public subscript(prices provider: GenerationProvider) -> ProviderPrices {
+            get { prices[provider] ?? ProviderPrices() }
+            set { prices[provider] = newValue }
+        }
+
+        /// Everything a worker for `provider` needs: its vendor's base URL and credentials and its own limits,
+        /// pacing and prices.
         public func settings(for provider: GenerationProvider) -> ProviderSettings {
             let account = self[account: provider.vendor]
             let limits = self[limits: provider]
@@ -66,7 +104,9 @@ extension AssetForgeConfiguration {
                 baseURL: account.baseURL,
                 credentials: account.credentials,
                 maxInFlight: limits.maxInFlight,
-                dailyBudgetCNY: limits.dailyBudgetCNY)
+                dailyBudgetCNY: limits.dailyBudgetCNY,
+                pacing: self[pacing: provider],
+                prices: self[prices: provider])
         }
 
         /// Providers whose vendor has credentials, in catalogue order.
@@ -156,6 +196,10 @@ public struct ProviderSettings: Sendable, Equatable {
     public var maxInFlight: Int
     /// The daily budget in CNY, if capped.
     public var dailyBudgetCNY: Decimal?
+    /// Submission rate, polling, task timeout, retries and circuit breaker.
+    public var pacing: ProviderPacing
+    /// Prices that replace the built-in price table's; empty when none are configured.
+    public var prices: ProviderPrices
 
     /// Whether the provider can be used (its vendor has credentials).
     public var isEnabled: Bool { credentials != nil }

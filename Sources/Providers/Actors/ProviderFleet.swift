@@ -8,9 +8,11 @@ import Logging
 public struct ProviderFleetOptions: Sendable {
     /// Timeouts and size bounds of vendor calls.
     public var http = VendorHTTPConfiguration()
-    /// Worker settings per provider; a missing provider gets ``ProviderWorkerConfiguration/defaults(for:settings:)``.
+    /// Worker settings per provider, replacing what the service configuration says for it; a missing provider
+    /// gets ``ProviderWorkerConfiguration/defaults(for:settings:)`` from the service configuration.
     public var workers: [GenerationProvider: ProviderWorkerConfiguration] = [:]
-    /// Prices.
+    /// Prices by model, for every worker; a worker's ``ProviderWorkerConfiguration/prices`` (from the service
+    /// configuration unless ``workers`` overrides it) replace them where set.
     public var prices = PriceTable()
     /// Which providers serve each kind of command, primary first, backups after.
     public var routes: [CommandKind: [GenerationProvider]] = ProviderFleet.defaultRoutes
@@ -82,8 +84,11 @@ public final class ProviderFleet: Sendable {
         AsyncStream.makeStream(of: ProviderEvent.self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
-    /// The production fleet: one worker per provider, clients on the shared `httpClient`, base URLs, credentials,
-    /// concurrency and budgets from the service configuration. Providers without credentials are disabled.
+    /// The production fleet: one worker per provider, clients on the shared `httpClient`, and everything else from
+    /// the service configuration, so `providers` alone configures it: base URLs and credentials, and through
+    /// ``ProviderWorkerConfiguration/defaults(for:settings:)`` concurrency, budgets, pacing (submission rate and
+    /// burst, polling, task timeouts, attempts, circuit breaker) and prices. An entry in `options.workers` replaces
+    /// that provider's worker configuration as a whole. Providers without credentials are disabled either way.
     public static func live(
         providers: AssetForgeConfiguration.Providers, httpClient: HTTPClient, options: ProviderFleetOptions = ProviderFleetOptions(),
         imagePreparer: any ImagePreparer = VipsImagePreparer(), logger: Logger

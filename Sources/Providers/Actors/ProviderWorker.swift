@@ -18,7 +18,8 @@ public actor ProviderWorker {
     public nonisolated let provider: GenerationProvider
     /// Its HTTP steps.
     public nonisolated let backend: any ProviderBackend
-    private var configuration: ProviderWorkerConfiguration
+    /// The configuration the worker was made with; ``setEnabled(_:)`` changes its `enabled`.
+    private(set) var configuration: ProviderWorkerConfiguration
     private let prices: PriceTable
     private let events: AsyncStream<ProviderEvent>.Continuation?
     private let logger: Logger
@@ -47,6 +48,8 @@ public actor ProviderWorker {
     /// A worker.
     ///
     /// - Parameters:
+    ///   - prices: the price table; the prices set in the configuration's ``ProviderWorkerConfiguration/prices``
+    ///     replace its per-model prices for this worker.
     ///   - events: where deferrals, breaker changes and task outcomes are reported (optional); submission outcomes
     ///     are reported by ``ProviderFleet``.
     ///   - now: the wall clock for the budget day and task ages (for tests).
@@ -58,7 +61,7 @@ public actor ProviderWorker {
         self.provider = backend.provider
         self.backend = backend
         self.configuration = configuration
-        self.prices = prices
+        self.prices = prices.applying(configuration.prices)
         self.events = events
         var logger = logger
         logger[metadataKey: "provider"] = "\(backend.provider)"

@@ -1,8 +1,9 @@
 import AssetForgeConfiguration
 import Foundation
 
-/// How hard and how patiently one ``ProviderWorker`` uses its provider. Vendor-friendly defaults come from
-/// ``defaults(for:settings:)``; tests and benchmarks set their own (much faster) values.
+/// How hard and how patiently one ``ProviderWorker`` uses its provider. ``defaults(for:settings:)`` takes it from
+/// the service configuration (vendor-friendly defaults unless overridden there); tests and benchmarks set their
+/// own (much faster) values.
 public struct ProviderWorkerConfiguration: Sendable {
     /// Whether the provider may be used (false when its vendor has no credentials).
     public var enabled = true
@@ -36,6 +37,9 @@ public struct ProviderWorkerConfiguration: Sendable {
     public var orphanSlotHold: Duration?
     /// Longest a submission waits for budget before failing with `budget-exhausted`; `nil` waits for the next day.
     public var maxBudgetWait: Duration?
+    /// Prices of this provider's output that replace the fleet's ``PriceTable`` per-model prices where set.
+    /// Default: none, the table's prices.
+    public var prices = ProviderPrices()
 
     /// A configuration.
     public init(
@@ -49,27 +53,43 @@ public struct ProviderWorkerConfiguration: Sendable {
         self.videoPolling = videoPolling
     }
 
-    /// Defaults for `provider`, with `maxInFlight`, budget and enablement from the service configuration.
+    /// The configuration of `provider` from the service configuration: enablement, `maxInFlight`, budget, pacing
+    /// (``ProviderPacing``: submission rate and burst, polling schedule, task timeout, attempts per HTTP step,
+    /// breaker threshold and open period) and prices. Without `settings`, the built-in defaults of
+    /// ``AssetForgeConfiguration/Providers`` (documented there), enabled.
     ///
-    /// Submission rates: Wanx 2/s (the vendor's per-model RPS for background generation); Qwen 5/s, Kling, Hailuo
-    /// and Jimeng 1/s are conservative guesses [U]. First polls near typical durations: Wanx 10 s, Jimeng 8 s,
-    /// Kling 90 s, Hailuo 120 s; then every 2 s (images) or 10 s (videos), growing ×1.25 to 10 s / 30 s.
+    /// The pacing's polling schedule and timeout go to the kind of task the provider makes
+    /// (``GenerationProvider/medium``): ``videoPolling`` and ``videoTaskTimeout`` for Kling and Hailuo,
+    /// ``imagePolling`` and ``imageTaskTimeout`` for the others (Qwen's copy is answered at once and would be
+    /// polled like an image). The other kind keeps the generic schedule (images: first poll 10 s, every 2 s up to
+    /// 10 s; videos: 60 s, every 10 s up to 30 s) and timeout, never used since no provider makes both. Backoff
+    /// (0.5 s ×2 up to 20 s, `Retry-After` up to 60 s), the polling growth ×1.25, one half-open probe, the budget
+    /// time zone and recheck interval keep their defaults.
     public static func defaults(for provider: GenerationProvider, settings: ProviderSettings? = nil)
         -> ProviderWorkerConfiguration
     {
-        let (rate, burst, imageFirst, videoFirst): (Double, Int, Int, Int) =
-            switch provider {
-            case .wanx: (2, 2, 10, 60)
-            case .qwen: (5, 5, 5, 60)
-            case .kling: (1, 2, 10, 90)
-            case .hailuo: (1, 2, 10, 120)
-            case .jimeng: (1, 2, 8, 60)
-            }
+        let resolved = settings ?? AssetForgeConfiguration.Providers().settings(for: provider)
+        let pacing = resolved.pacing
+        let schedule = PollingSchedule(
+            firstPoll: pacing.firstPoll, interval: pacing.pollInterval, maxInterval: pacing.maxPollInterval)
         var configuration = ProviderWorkerConfiguration(
-            maxInFlight: settings?.maxInFlight ?? provider.defaultMaxInFlight, submitsPerSecond: rate, submitBurst: burst,
-            imagePolling: PollingSchedule(firstPoll: .seconds(imageFirst), interval: .seconds(2), maxInterval: .seconds(10)),
-            videoPolling: PollingSchedule(firstPoll: .seconds(videoFirst), interval: .seconds(10), maxInterval: .seconds(30)))
-        configuration.dailyBudgetCNY = settings?.dailyBudgetCNY
+            maxInFlight: resolved.maxInFlight, submitsPerSecond: pacing.submitsPerSecond,
+            submitBurst: pacing.submitBurst,
+            imagePolling: PollingSchedule(firstPoll: .seconds(10), interval: .seconds(2), maxInterval: .seconds(10)),
+            videoPolling: PollingSchedule(firstPoll: .seconds(60), interval: .seconds(10), maxInterval: .seconds(30)))
+        switch provider.medium {
+        case .video:
+            configuration.videoPolling = schedule
+            configuration.videoTaskTimeout = pacing.taskTimeout
+        case .image, .text:
+            configuration.imagePolling = schedule
+            configuration.imageTaskTimeout = pacing.taskTimeout
+        }
+        configuration.retry.maxAttempts = pacing.maxAttempts
+        configuration.breaker.failureThreshold = pacing.breakerFailures
+        configuration.breaker.openDuration = pacing.breakerOpenDuration
+        configuration.dailyBudgetCNY = resolved.dailyBudgetCNY
+        configuration.prices = resolved.prices
         configuration.enabled = settings?.isEnabled ?? true
         return configuration
     }
