@@ -227,6 +227,7 @@ let package = Package(
             name: "PipelineIntegrationTests",
             dependencies: [
                 "Pipeline",
+                "Ledger",
                 "KafkaTestSupport",
                 "ProviderSimulator",
                 "Providers",

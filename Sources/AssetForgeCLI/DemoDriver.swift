@@ -34,12 +34,15 @@ struct SampleEvents: Sendable {
             }
             for file in files.sorted() {
                 let bytes = Array(try Data(contentsOf: folder.appendingPathComponent(file)))
-                let text = String(decoding: bytes, as: UTF8.self)
-                // Only samples whose images the simulator serves: others would fail to download, by design.
-                guard !text.contains("\"https://"), !text.contains("\"http://") || text.contains(sampleHost) else {
-                    continue
-                }
                 let event = try EventDecoder().decode(envelope: bytes, as: type)
+                // Only samples whose images the simulator serves: others would fail to download, by design.
+                let images: [String]
+                switch event {
+                case .productListed(let listed): images = [listed.data.sourceImageUrl]
+                case .skuPromoted(let promoted): images = promoted.data.sceneImageUrl.map { [$0] } ?? []
+                default: images = []
+                }
+                guard images.allSatisfy({ $0.hasPrefix(sampleHost) }) else { continue }
                 samples.append(Sample(type: type, file: file, key: event.sku, value: bytes))
             }
         }

@@ -1,6 +1,8 @@
 import Events
 import Foundation
 import KafkaTestSupport
+import Ledger
+import Logging
 import Testing
 
 /// `kill -9` at seeded random moments while events are in progress: every asset is still published, and no
@@ -36,6 +38,7 @@ struct CrashRecoveryTests {
         let expected = 80 * 4 + 20
 
         var generator = SeededGenerator(seed: 20261126)
+        var logs = ""
         for round in 1...10 {
             let process = try AssetForgeProcess(environment: environment)
             try await process.waitUntilAssigned()
@@ -43,6 +46,7 @@ struct CrashRecoveryTests {
             try await Task.sleep(for: delay)
             guard process.isRunning else { throw AssetForgeProcess.Exited(output: process.output) }
             process.kill()
+            logs += process.output
             print("crash test: round \(round), killed after \(delay)")
         }
         let last = try AssetForgeProcess(environment: environment)
@@ -58,11 +62,24 @@ struct CrashRecoveryTests {
         #expect(ready.count == expected)
         let stats = harness.simulator.stats()
         #expect(Set(stats.tasksPerIdempotencyKey.keys) == ready)
-        // A repeat is admissible only for a submission the process died during; the simulator counts those
-        // requests as unanswered. Kling's lost submissions are found again by external_task_id, never repeated.
-        let repeats = stats.tasksPerIdempotencyKey.values.reduce(0) { $0 + max(0, $1 - 1) }
-        #expect(repeats <= stats.submitsUnanswered, "repeats \(repeats), unanswered \(stats.submitsUnanswered)")
-        print("crash test: \(ready.count) assets, \(repeats) repeated submissions, \(stats.submitsUnanswered) unanswered")
+        // A repeat is admissible only where a process died with the submit request unanswered: the ledger then
+        // holds the command with two submissions counted (the first marked right before the request went out).
+        // Kling's lost submissions are found again by external_task_id instead of being repeated.
+        let ledger = try await SQLiteLedgerStore.open(
+            path: harness.directory.appendingPathComponent("ledger.db").path, logger: PipelineHarness.logger)
+        let repeated = stats.tasksPerIdempotencyKey.filter { $0.value > 1 }
+        for key in repeated.keys {
+            let entry = try #require(try await ledger.entry(key))
+            #expect(entry.attempts >= 2, "\(key) was submitted \(repeated[key] ?? 0) times in \(entry.attempts) attempts")
+            #expect(entry.provider != "kling", "\(key): a Kling task must be found by external_task_id, not repeated")
+        }
+        let resumed = try await ledger.countsByState()
+        await ledger.close()
+        logs += last.output
+        let adopted = logs.components(separatedBy: "found the task of an unanswered submission").count - 1
+        print(
+            "crash test: \(ready.count) assets, \(repeated.count) keys submitted twice, \(adopted) lost submissions "
+                + "adopted by external_task_id, final states \(resumed.filter { $0.value > 0 })")
     }
 }
 

@@ -26,10 +26,10 @@ public final class AssetForgeService: Service, Sendable {
     public struct Options: Sendable {
         /// The recipe.
         public var recipe = Recipe()
-        /// Scheduler timing (lease duration, poll interval, capacity); the owner is made unique per process.
-        public var leaseDuration: Duration = .seconds(30)
-        /// See ``CommandScheduler/Settings/pollInterval``.
-        public var pollInterval: Duration = .seconds(1)
+        /// How long a claim lasts without renewal; `nil` for the configuration's `pipeline.leaseSeconds`.
+        public var leaseDuration: Duration?
+        /// How often the ledger is checked for due commands; `nil` for `pipeline.pollIntervalMilliseconds`.
+        public var pollInterval: Duration?
         /// Provider fleet options (timeouts, worker settings, prices, routes).
         public var fleet = ProviderFleetOptions()
         /// Consumer session timeout.
@@ -99,7 +99,20 @@ public final class AssetForgeService: Service, Sendable {
                 port.set(bound)
                 await self.options.onHTTPRunning(bound)
             }
-            group.addTask { try await application.runService() }
+            // In a group and a task of its own, outside this task's cancellation, so that it is shut down
+            // gracefully (open requests finish) at the end, after everything else has stopped.
+            let server = ServiceGroup(
+                configuration: ServiceGroupConfiguration(services: [.init(service: application)], logger: logger))
+            let serverTask = Task {
+                do {
+                    try await server.run()
+                    port.fail(HTTPServerStopped(reason: "it stopped"))
+                } catch {
+                    port.fail(HTTPServerStopped(reason: "\(error)"))
+                    throw error
+                }
+            }
+            defer { serverTask.cancel() }
             let boundPort = try await port.wait()
             if configuration.http.port == 0 { storeOptions.boundHTTPPort = boundPort }
             let store = try configuration.makeObjectStore(options: storeOptions, httpClient: httpClient, logger: logger)
@@ -121,8 +134,9 @@ public final class AssetForgeService: Service, Sendable {
                 providers: configuration.providers, httpClient: httpClient, options: options.fleet, logger: logger)
             let transfer = AssetTransfer(store: store, fetcher: SafeFetcher(fetch: configuration.fetch, logger: logger))
             var settings = CommandScheduler.Settings(owner: CommandScheduler.Settings.uniqueOwner())
-            settings.leaseDuration = options.leaseDuration
-            settings.pollInterval = options.pollInterval
+            settings.leaseDuration = options.leaseDuration ?? .seconds(configuration.pipeline.leaseSeconds)
+            settings.pollInterval =
+                options.pollInterval ?? .milliseconds(configuration.pipeline.pollIntervalMilliseconds)
             let scheduler = CommandScheduler(
                 ledger: ledger,
                 runner: { onPlanned in
@@ -172,7 +186,8 @@ public final class AssetForgeService: Service, Sendable {
             await schedulerTask.value
             fleet.finishEvents()
             await producer.close()
-            group.cancelAll()
+            await server.triggerGracefulShutdown()
+            _ = await serverTask.result
             if case .failure(let error) = await intakeTask.result, !(error is CancellationError) {
                 throw error
             }
@@ -222,27 +237,45 @@ final class Readiness: Sendable {
     }
 }
 
-/// The port the HTTP server bound, once it listens.
+/// The port the HTTP server bound, once it listens (or why it never will).
 final class BoundPort: Sendable {
-    private let state = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
+    private let state = Mutex<(port: Result<Int, HTTPServerStopped>?, waiters: [CheckedContinuation<Int, any Error>])>(
+        (nil, []))
 
     func set(_ port: Int) {
-        let waiters = state.withLock { state in
-            state.port = port
+        finish(.success(port))
+    }
+
+    func fail(_ error: HTTPServerStopped) {
+        finish(.failure(error))
+    }
+
+    private func finish(_ result: Result<Int, HTTPServerStopped>) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
+            guard state.port == nil else { return [] }
+            state.port = result
             defer { state.waiters = [] }
             return state.waiters
         }
-        for waiter in waiters { waiter.resume(returning: port) }
+        for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
     }
 
     func wait() async throws -> Int {
-        await withCheckedContinuation { continuation in
-            let port: Int? = state.withLock { state in
+        try await withCheckedThrowingContinuation { continuation in
+            let result = state.withLock { state -> Result<Int, HTTPServerStopped>? in
                 if let port = state.port { return port }
                 state.waiters.append(continuation)
                 return nil
             }
-            if let port { continuation.resume(returning: port) }
+            if let result { continuation.resume(with: result.mapError { $0 as any Error }) }
         }
+    }
+}
+
+/// The HTTP server stopped before or while AssetForge ran.
+struct HTTPServerStopped: Error, CustomStringConvertible {
+    var reason: String
+    var description: String {
+        "the HTTP server (ASSETFORGE_HTTP_PORT) stopped: \(reason); check that the port is free"
     }
 }
