@@ -242,7 +242,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka"],
+            dependencies: ["Kafka", "CRDKafka"],
             swiftSettings: strictSettings
         ),
         // Shared by the integration tests: the test broker, unique names, bounded waits.
@@ -286,12 +286,21 @@ let package = Package(
         ),
         .testTarget(
             name: "ObjectStorageTests",
-            dependencies: ["ObjectStorage", "SafeFetch"],
+            // Every module the tests import is named: an undeclared (transitive) one is not rebuilt when it changes.
+            dependencies: [
+                "ObjectStorage", "SafeFetch", "AssetForgeConfiguration",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ObjectStorageIntegrationTests",
             dependencies: [
+                "AssetForgeConfiguration",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "ObjectStorage",
                 "SafeFetch",
                 "OSSSimulator",
@@ -324,6 +333,7 @@ let package = Package(
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "Providers",
                 "ProviderSimulator",
                 "AssetImaging",

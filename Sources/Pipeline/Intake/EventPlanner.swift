@@ -20,6 +20,7 @@ public final class EventPlanner: Sendable {
     private let consumer: KafkaConsumer?
     private let onPlanned: @Sendable () -> Void
     private let logger: Logger
+    private let republisher: RepublishWindow
 
     /// An intake handler.
     /// - Parameters:
@@ -37,6 +38,19 @@ public final class EventPlanner: Sendable {
         self.consumer = consumer
         self.onPlanned = onPlanned
         self.logger = logger
+        self.republisher = RepublishWindow(publisher: publisher, logger: logger)
+    }
+
+    /// Waits until the republished outcomes in flight are acknowledged (so their records are marked done), at most
+    /// `bound`; then gives up on the rest (their records are replayed after a restart).
+    public func finishRepublishing(within bound: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.republisher.drain() }
+            group.addTask { try? await Task.sleep(for: bound) }
+            await group.next()
+            republisher.stop()
+            group.cancelAll()
+        }
     }
 
     /// Handles one delivery (the ``EventIntake`` handler). Transient ledger or broker failures are retried here,
@@ -79,9 +93,12 @@ public final class EventPlanner: Sendable {
                 }
             }
         }
-        let failures = await publisher.publish(republish)
-        if let failure = failures.first { throw failure }
-        delivery.markDone()
+        if republish.isEmpty {
+            delivery.markDone()
+        } else {
+            // Marked done in the background once the broker has the copies: replays run at the broker's pace.
+            await republisher.republish(republish, then: delivery)
+        }
         logger.debug(
             "event planned",
             metadata: [

@@ -179,8 +179,10 @@ public final class AssetForgeService: Service, Sendable {
             } onCancel: {
                 intakeTask.cancel()
             }
-            // Intake stopped (shutdown, or the consumer failed): close the consumer (commits done offsets, leaves
-            // the group), stop the commands (each hands itself back), flush the producer.
+            // Intake stopped (shutdown, or the consumer failed): let republished outcomes be acknowledged, close the
+            // consumer (commits done offsets, leaves the group), stop the commands (each hands itself back), flush
+            // the producer.
+            await eventPlanner.finishRepublishing(within: .seconds(10))
             try? await consumer.close()
             schedulerTask.cancel()
             await schedulerTask.value
