@@ -20,7 +20,10 @@ final class PostgresLedgerClient: Sendable {
         self.logger = logger
         let client = PostgresClient(configuration: settings.clientConfiguration(), backgroundLogger: logger)
         self.client = client
-        self.runTask = Task { await client.run() }
+        // Detached: a task would inherit the caller's task-local graceful-shutdown signal (a store opened inside a
+        // ServiceGroup), and PostgresClient.run() stops at that signal, closing the ledger while the service still
+        // hands its work back to it. The pool ends only with close().
+        self.runTask = Task.detached { await client.run() }
     }
 
     /// Runs `body` with a connection of the pool to itself.

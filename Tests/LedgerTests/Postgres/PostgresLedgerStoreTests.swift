@@ -1,5 +1,6 @@
 import AssetForgeConfiguration
 import Foundation
+import ServiceLifecycleTestKit
 import Testing
 
 @testable import Ledger
@@ -110,6 +111,25 @@ struct PostgresLedgerStoreTests {
                 }
                 let rest = try await store.claim(owner: "B", limit: 10, leaseDuration: .seconds(30), now: F.t0)
                 #expect(rest.map(\.key) == [F.key(1)])
+            }
+        }
+    }
+
+    @Test func aGracefulShutdownAroundTheStoreDoesNotCloseIt() async throws {
+        try await PostgresLedgerFactory.withFreshDatabase { factory in
+            // As in AssetForgeService: the store is opened inside a service, which still hands its work back to the
+            // ledger after the graceful shutdown began; only close() ends the store.
+            try await testGracefulShutdown { trigger in
+                let store = try await factory.openPostgres()
+                _ = try await store.plan([F.command(1)], now: F.t0)
+                trigger.triggerGracefulShutdown()
+                for _ in 0..<10 {
+                    try await Task.sleep(for: .milliseconds(50))
+                    #expect(try await store.unfinishedCount() == 1)
+                }
+                await store.close()
+                let error = await #expect(throws: LedgerError.self) { try await store.unfinishedCount() }
+                #expect(error?.code == .unavailable)
             }
         }
     }
