@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Thin system-library binding of librdkafka (pkg-config name `rdkafka`, >= 2.2).
@@ -170,12 +171,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The durable idempotency ledger: the LedgerStore protocol (leases, fencing) and its SQLite backend.
+        // The durable idempotency ledger: the LedgerStore protocol (leases, fencing), its SQLite and PostgreSQL backends.
         .target(
             name: "Ledger",
             dependencies: [
+                "AssetForgeConfiguration",
                 "Events",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -220,7 +223,14 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "Events", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Ledger",
+                "Events",
+                "AssetForgeConfiguration",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

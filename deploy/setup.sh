@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MIN_SWIFT_VERSION="6.2"
 
 # apt packages for the build (SwiftPM, librdkafka's pkg-config, Foundation networking, SQLite)
-# and for the local tools (Python venv for the broker wheel and the Python tests).
+# and for the local tools (Python venv for the broker wheel and the Python tests, PostgreSQL).
 APT_PACKAGES=(
     build-essential
     pkg-config
@@ -27,8 +27,9 @@ APT_PACKAGES=(
     python3-pip
     # libvips for AssetImaging (cut-outs, aspect-ratio fitting; pkg-config name vips).
     libvips-dev
-    # --- LATER (not installed yet): the durable ledger's PostgreSQL backend and its tests. ---
-    # postgresql
+    # PostgreSQL server for the ledger's PostgreSQL backend tests (deploy/local/postgres.sh runs its own
+    # server from /usr/lib/postgresql/VERSION/bin as the postgres user; the machine's cluster is not used).
+    postgresql
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -1,10 +1,8 @@
-import Events
-import Foundation
 import SQLiteNIO
 
 /// One row of the `commands` table, read column by column; a missing or mistyped value is
 /// ``LedgerError/Code/corrupt``.
-struct SQLiteLedgerRow {
+struct SQLiteLedgerRow: LedgerRowReader {
     let row: SQLiteRow
     /// The database file, for messages.
     let path: String
@@ -16,17 +14,12 @@ struct SQLiteLedgerRow {
         return value
     }
 
-    private func damaged(_ problem: String) -> LedgerError {
+    func damaged(_ problem: String) -> LedgerError {
         let key = row.column("key")?.string ?? "?"
         return LedgerError(
             .corrupt,
             "the entry \(key) in the ledger at \(path) \(problem); the file was changed by something other than "
                 + "this AssetForge version: restore it from a backup or run the AssetForge that wrote it")
-    }
-
-    func text(_ column: String) throws(LedgerError) -> String {
-        guard let text = try optionalText(column) else { throw damaged("has no \(column)") }
-        return text
     }
 
     func optionalText(_ column: String) throws(LedgerError) -> String? {
@@ -37,11 +30,6 @@ struct SQLiteLedgerRow {
         }
     }
 
-    func integer(_ column: String) throws(LedgerError) -> Int {
-        guard let integer = try optionalInteger(column) else { throw damaged("has no \(column)") }
-        return integer
-    }
-
     func optionalInteger(_ column: String) throws(LedgerError) -> Int? {
         switch try value(column) {
         case .null: return nil
@@ -50,72 +38,11 @@ struct SQLiteLedgerRow {
         }
     }
 
-    func date(_ column: String) throws(LedgerError) -> Date {
-        SQLiteLedgerValues.date(milliseconds: try integer(column))
-    }
-
-    func optionalDate(_ column: String) throws(LedgerError) -> Date? {
-        try optionalInteger(column).map(SQLiteLedgerValues.date(milliseconds:))
-    }
-
-    func bytes(_ column: String) throws(LedgerError) -> [UInt8] {
-        guard let bytes = try optionalBytes(column) else { throw damaged("has no \(column)") }
-        return bytes
-    }
-
     func optionalBytes(_ column: String) throws(LedgerError) -> [UInt8]? {
         switch try value(column) {
         case .null: return nil
         case .blob(let buffer): return Array(buffer.readableBytesView)
         default: throw damaged("has a \(column) that is not a blob")
         }
-    }
-
-    /// The entry in the row.
-    func entry() throws(LedgerError) -> LedgerEntry {
-        let kindName = try text("kind")
-        guard let kind = AssetKind(rawValue: kindName) else { throw damaged("has an unknown kind \(kindName)") }
-        let stateName = try text("state")
-        guard let state = LedgerState(rawValue: stateName) else {
-            throw damaged("has an unknown state \(stateName)")
-        }
-        let command = LedgerCommand(
-            key: try text("key"), sku: try text("sku"), kind: kind, variant: try optionalText("variant"),
-            locale: try optionalText("locale"), role: try optionalText("role"), revision: try integer("revision"),
-            dependsOn: try optionalText("depends_on"), specification: try bytes("specification"),
-            sourceEvent: SourceEvent(
-                id: try text("source_event_id"), source: try text("source_event_source"),
-                type: try text("source_event_type")))
-        var stored: StoredResult?
-        if let url = try optionalText("stored_url") {
-            stored = StoredResult(
-                url: url, objectKey: try text("stored_object_key"), sha256: try text("stored_sha256"),
-                bytes: Int64(try integer("stored_bytes")), contentType: try text("stored_content_type"))
-        }
-        var cost: Decimal?
-        if let costText = try optionalText("cost_cny") {
-            guard let parsed = Decimal(string: costText, locale: Locale(identifier: "en_US_POSIX")) else {
-                throw damaged("has a cost_cny that is not a number: \(costText)")
-            }
-            cost = parsed
-        }
-        var envelope: LedgerEnvelope?
-        if let topic = try optionalText("envelope_topic") {
-            envelope = LedgerEnvelope(
-                topic: topic, eventID: try text("envelope_event_id"), key: try bytes("envelope_key"),
-                value: try bytes("envelope_value"))
-        }
-        var lease: Lease?
-        if let owner = try optionalText("lease_owner") {
-            lease = Lease(
-                owner: owner, expiresAt: try date("lease_expires_at"), version: Int64(try integer("lease_version")))
-        }
-        return LedgerEntry(
-            command: command, state: state, attempts: try integer("attempts"), provider: try optionalText("provider"),
-            providerTaskID: try optionalText("provider_task_id"), progress: try optionalBytes("progress"),
-            stored: stored, costCNY: cost, envelope: envelope, failureReason: try optionalText("failure_reason"),
-            failureMessage: try optionalText("failure_message"), resolvedTo: try optionalText("resolved_to"),
-            notBefore: try optionalDate("not_before"), lease: lease, plannedAt: try date("planned_at"),
-            updatedAt: try date("updated_at"))
     }
 }

@@ -11,29 +11,24 @@ import SQLiteNIO
 ///   would turn `[]` into `nil`.
 /// - `Decimal`: its `description` as `TEXT`, so `0.14` stays exactly `0.14`.
 enum SQLiteLedgerValues {
-    /// Milliseconds since 1970 of `date`, rounded to the nearest millisecond.
+    /// Milliseconds since 1970 of `date`, rounded to the nearest millisecond (see ``LedgerMilliseconds``).
     static func milliseconds(_ date: Date) -> Int {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-        guard milliseconds.isFinite else { return milliseconds > 0 ? Int.max : Int.min }
-        // ±9e15 ms is ±285,000 years: far beyond any real date, well within Int and Double precision.
-        return Int(min(max(milliseconds, -9e15), 9e15))
+        LedgerMilliseconds.of(date)
     }
 
     /// The date `milliseconds` after 1970.
     static func date(milliseconds: Int) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        LedgerMilliseconds.date(milliseconds)
     }
 
     /// Whole milliseconds in `duration` (truncated; negative durations are negative).
     static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let boundedSeconds = Int(min(max(seconds, -9_000_000_000_000), 9_000_000_000_000))
-        return boundedSeconds * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        LedgerMilliseconds.of(duration)
     }
 
     /// `now + duration` in milliseconds.
     static func milliseconds(_ now: Date, plus duration: Duration) -> Int {
-        milliseconds(now) + milliseconds(duration)
+        LedgerMilliseconds.of(now, plus: duration)
     }
 
     /// A text parameter, or `NULL`.

@@ -5,15 +5,13 @@ import Logging
 /// Opens the ledger that `ASSETFORGE_LEDGER_URL` names.
 public enum LedgerOpener {
     /// The ledger at `location`.
-    /// - Throws: ``Ledger/LedgerError`` when it cannot be opened, or for a backend this build does not have.
+    /// - Throws: ``Ledger/LedgerError`` when it cannot be opened.
     public static func open(_ location: LedgerLocation, logger: Logger) async throws(LedgerError) -> any LedgerStore {
         switch location {
         case .sqlite(let path):
             return try await SQLiteLedgerStore.open(path: path, logger: logger)
-        case .postgres:
-            throw LedgerError(
-                .unavailable,
-                "a PostgreSQL ledger is not available in this version; use ASSETFORGE_LEDGER_URL=sqlite://PATH")
+        case .postgres(let connection):
+            return try await PostgresLedgerStore.open(connection, logger: logger)
         }
     }
 }
