@@ -234,6 +234,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Events", "Ledger"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PipelineIntegrationTests",
             dependencies: [
                 "Pipeline",

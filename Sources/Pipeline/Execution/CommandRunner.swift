@@ -58,7 +58,7 @@ struct CommandRunner: Sendable {
                 entry = try await step(entry, lease: lease)
                 stepFailures = 0
             } catch let postpone as Postpone {
-                log(entry, "postponed", level: .debug, ["reason": "\(postpone.reason)"])
+                log(entry, "postponed", level: .debug, ["reason": "\(URLRedaction.redact(postpone.reason))"])
                 try? await ledger.release(entry.key, lease: lease, notBefore: postpone.notBefore)
                 return
             } catch let error as LedgerError where error.code == .leaseLost {
@@ -75,7 +75,8 @@ struct CommandRunner: Sendable {
                 }
                 stepFailures += 1
                 let delay = backoff(stepFailures)
-                log(entry, "step failed; will retry", level: .warning, ["error": "\(error)", "retry.in": "\(delay)"])
+                log(entry, "step failed; will retry", level: .warning,
+                    ["error": "\(URLRedaction.redact("\(error)"))", "retry.in": "\(delay)"])
                 try? await ledger.release(entry.key, lease: lease, notBefore: Date().addingTimeInterval(delay.seconds))
                 return
             }
@@ -150,6 +151,12 @@ struct CommandRunner: Sendable {
         }
 
         var progress = CommandProgress.decode(entry.progress)
+        if await fleet.enabledProviders(for: command.kind).isEmpty {
+            let names = (fleet.routes[command.kind] ?? []).map { "\($0) (\($0.vendor))" }.joined(separator: ", ")
+            return try await fail(
+                entry, lease: lease, reason: "no-provider-configured",
+                message: "no provider for \(command.kind) is enabled: give one of \(names) its credentials")
+        }
         if entry.state == .submitting, let found = await findLostTask(command, assetID: entry.key) {
             // The process died while the submit request was unanswered, and the vendor has the task: adopt it.
             log(entry, "found the task of an unanswered submission; not submitting again", level: .notice,
@@ -380,8 +387,9 @@ struct CommandRunner: Sendable {
         try await publisher.publish(envelope)
         let final: LedgerState = entry.failureReason == nil ? .published : .failed
         let done = try await ledger.update(entry.key, lease: lease, LedgerUpdate(state: final), now: Date())
+        // The object key, not the URL: a presigned URL's query string is a credential and never goes to logs.
         log(done, final == .published ? "asset ready" : "asset failed", level: .info,
-            ["url": "\(entry.stored?.url ?? "")", "reason": "\(entry.failureReason ?? "")"])
+            ["object": "\(entry.stored?.objectKey ?? "")", "reason": "\(entry.failureReason ?? "")"])
         return done
     }
 
@@ -401,6 +409,7 @@ struct CommandRunner: Sendable {
     ) async throws -> LedgerEntry {
         let command = entry.command
         let progress = progress ?? CommandProgress.decode(entry.progress)
+        let message = URLRedaction.redact(message)
         let failed = AssetFailed(
             assetId: command.key, sku: command.sku, kind: command.kind, variant: command.variant,
             locale: command.locale, reason: reason, message: String(message.prefix(2000)), attempts: entry.attempts,

@@ -151,6 +151,15 @@ public final class ProviderFleet: Sendable {
     /// The worker of `provider`.
     public func worker(_ provider: GenerationProvider) -> ProviderWorker? { workers[provider] }
 
+    /// The enabled providers on the route of `kind`, primary first.
+    public func enabledProviders(for kind: CommandKind) async -> [GenerationProvider] {
+        var enabled: [GenerationProvider] = []
+        for provider in routes[kind] ?? [] {
+            if let worker = workers[provider], await worker.isEnabled { enabled.append(provider) }
+        }
+        return enabled
+    }
+
     /// Submits to the first provider on the command's route that accepts it, falling back along the route when a
     /// provider is unavailable (disabled, breaker open, retries exhausted, credentials or quota refused).
     /// Errors about the input (rejected, moderation) do not fall back.

@@ -80,6 +80,9 @@ public actor ProviderWorker {
         configuration.enabled && breaker.wouldAdmit(at: clock.now)
     }
 
+    /// Whether submissions are accepted at all (credentials configured, not switched off).
+    public var isEnabled: Bool { configuration.enabled }
+
     /// Counters and state.
     public var status: ProviderWorkerStatus {
         var breaker = self.breaker
