@@ -80,37 +80,28 @@ struct PipelineHarness {
             "VOLCENGINE_ACCESS_KEY": credentials.volcengineAccessKey,
             "VOLCENGINE_SECRET_KEY": credentials.volcengineSecretKey,
         ]
+        // The simulator's tasks take a fraction of a second, not minutes: pace and poll accordingly.
         for name in ["WANX", "QWEN", "KLING", "HAILUO", "JIMENG"] {
             environment["ASSETFORGE_\(name)_MAX_IN_FLIGHT"] = "32"
+            environment["ASSETFORGE_\(name)_SUBMITS_PER_SECOND"] = "500"
+            environment["ASSETFORGE_\(name)_SUBMIT_BURST"] = "100"
+            environment["ASSETFORGE_\(name)_FIRST_POLL_SECONDS"] = "0.2"
+            environment["ASSETFORGE_\(name)_POLL_INTERVAL_SECONDS"] = "0.2"
+            environment["ASSETFORGE_\(name)_MAX_POLL_INTERVAL_SECONDS"] = "0.5"
         }
         return environment
     }
 
-    /// Fast worker settings: tasks here take a fraction of a second, not minutes.
-    static var fastFleet: ProviderFleetOptions {
-        var options = ProviderFleetOptions()
-        for provider in GenerationProvider.allCases {
-            var worker = ProviderWorkerConfiguration.defaults(for: provider)
-            worker.maxInFlight = 32
-            worker.submitsPerSecond = 500
-            worker.submitBurst = 100
-            worker.imagePolling = PollingSchedule(
-                firstPoll: .milliseconds(200), interval: .milliseconds(200), maxInterval: .milliseconds(500))
-            worker.videoPolling = worker.imagePolling
-            options.workers[provider] = worker
-        }
-        options.http.requestTimeout = .seconds(30)
-        return options
-    }
-
     /// Runs an in-process service for this harness until `body` returns; returns what `body` returned.
     func withService<T: Sendable>(
-        group: String? = nil, _ body: @escaping @Sendable (_ httpPort: Int) async throws -> T
+        group: String? = nil, environment extra: [String: String] = [:],
+        _ body: @escaping @Sendable (_ httpPort: Int) async throws -> T
     ) async throws -> T {
-        let configuration = try await AssetForgeConfiguration.load(environment: environment(group: group))
+        let configuration = try await AssetForgeConfiguration.load(
+            environment: environment(group: group).merging(extra) { $1 })
         let port = Locked<Int?>(nil)
         var options = AssetForgeService.Options()
-        options.fleet = Self.fastFleet
+        options.fleet.http.requestTimeout = .seconds(30)
         options.leaseDuration = .seconds(5)
         options.pollInterval = .milliseconds(200)
         options.onHTTPRunning = { bound in port.withLock { $0 = bound } }

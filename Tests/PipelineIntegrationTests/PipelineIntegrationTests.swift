@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import KafkaTestSupport
+import Ledger
 import Testing
 
 @Suite("Pipeline: events to assets against the real broker, the provider simulator and real HTTP", .serialized)
@@ -101,5 +102,29 @@ struct PipelineIntegrationTests {
         let ready = events.compactMap(\.ready)
         #expect(ready.filter { $0.sku == "POISON-1" }.map(\.kind) == Array(repeating: .marketingImage, count: 3))
         #expect(ready.filter { $0.sku == "FINE-1" }.count == 4)
+    }
+
+    @Test func aSubmissionHeldByTheDailyBudgetIsRecordedAsDeferred() async throws {
+        let harness = try await PipelineHarness.make()
+        defer { Task { await harness.shutdown() } }
+        try await harness.produce([
+            (harness.topics.listed, "BUDGET-1",
+             PipelineHarness.productListed(
+                sku: "BUDGET-1", imageURL: harness.sampleURL("mug"), languages: ["en"]))
+        ])
+        let ledgerPath = harness.directory.appendingPathComponent("ledger.db").path
+        // A cap below one image: every image waits for tomorrow's budget; the copy (Qwen) is not capped.
+        let counts = try await harness.withService(environment: ["ASSETFORGE_WANX_DAILY_BUDGET_CNY": "0.01"]) { _ in
+            let ledger = try await SQLiteLedgerStore.open(path: ledgerPath, logger: PipelineHarness.logger)
+            var counts: [LedgerState: Int] = [:]
+            try await waitUntil("three images deferred and the copy published", within: .seconds(60)) {
+                counts = try await ledger.countsByState()
+                return counts[.deferred] == 3 && counts[.published] == 1
+            }
+            await ledger.close()
+            return counts
+        }
+        #expect(counts[.deferred] == 3)
+        #expect(harness.simulator.stats()[.wanx].tasksCreated == 0)
     }
 }

@@ -189,8 +189,9 @@ struct CommandRunner: Sendable {
             }
             progress.providersTried.append(contentsOf: [error.provider?.rawValue].compactMap { $0 })
             if error.isRetryable || error.allowsFallback || error.code == .budgetExhausted {
-                // Nothing usable was accepted: try again later, within the submission allowance.
-                var back = LedgerUpdate(state: .planned)
+                // Nothing usable was accepted: try again later, within the submission allowance. A budget cap that
+                // refused it shows as `deferred` meanwhile.
+                var back = LedgerUpdate(state: error.code == .budgetExhausted ? .deferred : .planned)
                 back.progress = progress.encoded()
                 back.notBefore = Date().addingTimeInterval(backoff(max(1, current.attempts)).seconds)
                 back.release = true

@@ -40,7 +40,8 @@ public final class CommandScheduler: Sendable {
     private let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
-    private let active = Mutex<Set<String>>([])
+    /// Running commands and the leases they run under.
+    private let active = Mutex<[String: Lease]>([:])
 
     init(ledger: any LedgerStore, runner: (_ onPlanned: @escaping @Sendable () -> Void) -> CommandRunner,
          settings: Settings, logger: Logger) {
@@ -54,6 +55,9 @@ public final class CommandScheduler: Sendable {
 
     /// Asks the scheduler to look for claimable commands now.
     public func wake() { wakeup.yield() }
+
+    /// The lease a running command of this process holds, if it is running here.
+    public func lease(for key: String) -> Lease? { active.withLock { $0[key] } }
 
     /// The number of commands this process is running.
     public var activeCount: Int { active.withLock { $0.count } }
@@ -85,10 +89,16 @@ public final class CommandScheduler: Sendable {
         }
         for entry in claimed {
             let key = entry.key
-            guard active.withLock({ $0.insert(key).inserted }) else { continue }
+            guard let lease = entry.lease,
+                active.withLock({ running in
+                    guard running[key] == nil else { return false }
+                    running[key] = lease
+                    return true
+                })
+            else { continue }
             group.addTask {
                 await self.runner.run(entry)
-                self.active.withLock { _ = $0.remove(key) }
+                self.active.withLock { _ = $0.removeValue(forKey: key) }
                 self.wake()
             }
         }
@@ -107,13 +117,13 @@ public final class CommandScheduler: Sendable {
         let interval = settings.leaseDuration / 3
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            let keys = active.withLock { Array($0) }
+            let keys = active.withLock { Array($0.keys) }
             guard !keys.isEmpty, !Task.isCancelled else { continue }
             do {
                 let held = try await ledger.renew(
                     keys: keys, owner: settings.owner, leaseDuration: settings.leaseDuration, now: Date())
                 // Keys that finished meanwhile hold no lease any more; only those still running count as lost.
-                let lost = active.withLock { running in keys.filter { running.contains($0) && !held.contains($0) } }
+                let lost = active.withLock { running in keys.filter { running[$0] != nil && !held.contains($0) } }
                     .count
                 if lost > 0 {
                     logger.warning("some leases were taken over", metadata: ["lost": "\(lost)"])

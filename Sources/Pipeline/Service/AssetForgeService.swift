@@ -168,6 +168,9 @@ public final class AssetForgeService: Service, Sendable {
                 ])
             // Work resumes from the ledger at once, before the first event arrives.
             let schedulerTask = Task { await scheduler.run() }
+            let providerEvents = Task {
+                await ProviderEventRecorder(ledger: ledger, scheduler: scheduler, logger: logger).record(fleet.events)
+            }
             let intakeTask = Task { try await intake.run() }
             await withTaskCancellationHandler {
                 await withGracefulShutdownHandler {
@@ -187,6 +190,7 @@ public final class AssetForgeService: Service, Sendable {
             schedulerTask.cancel()
             await schedulerTask.value
             fleet.finishEvents()
+            await providerEvents.value
             await producer.close()
             await server.triggerGracefulShutdown()
             _ = await serverTask.result
