@@ -1,8 +1,12 @@
+import AssetForgeConfiguration
+import AsyncHTTPClient
 import Events
 import Foundation
 import KafkaTestSupport
 import Ledger
 import Logging
+import Pipeline
+import Providers
 import Testing
 
 /// `kill -9` at seeded random moments while events are in progress: every asset is still published, and no
@@ -97,5 +101,50 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// The window of a submission whose answer was lost is closed where the vendor lets us name the task.
+@Suite("Pipeline: a lost Kling submission is found, not repeated", .serialized)
+struct LostSubmissionTests {
+    @Test func aCommandLeftSubmittingIsAdoptedByExternalTaskID() async throws {
+        let harness = try await PipelineHarness.make()
+        defer { Task { await harness.shutdown() } }
+        let sceneURL = harness.sampleURL("lamp")
+        let promotion = PipelineHarness.skuPromoted(sku: "LOST-1", sceneImageURL: sceneURL)
+        guard case .skuPromoted(let event) = try EventDecoder().decode(envelope: promotion, as: .skuPromoted) else {
+            Issue.record("not a promotion")
+            return
+        }
+        let command = Planner().command(for: event, scene: nil, now: Date())
+
+        // A previous process recorded `submitting`, sent the request (Kling created the task, named by our key)
+        // and died before the answer was recorded; its lease runs out a second later.
+        let configuration = try await AssetForgeConfiguration.load(environment: harness.environment())
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let fleet = ProviderFleet.live(providers: configuration.providers, httpClient: http, logger: PipelineHarness.logger)
+        let video = VideoCommand(image: .url(try #require(URL(string: sceneURL))), prompt: "orbit")
+        let lost = try await fleet.submit(.video(video), assetID: command.key)
+        try await http.shutdown()
+        #expect(lost.provider == .kling)
+        let ledger = try await SQLiteLedgerStore.open(
+            path: harness.directory.appendingPathComponent("ledger.db").path, logger: PipelineHarness.logger)
+        _ = try await ledger.plan([command], now: Date())
+        let claimed = try #require(
+            try await ledger.claim(key: command.key, owner: "dead-process", leaseDuration: .seconds(1), now: Date()))
+        var marking = LedgerUpdate(state: .submitting)
+        marking.addAttempts = 1
+        _ = try await ledger.update(command.key, lease: try #require(claimed.lease), marking, now: Date())
+        await ledger.close()
+
+        try await harness.produce([(harness.topics.promoted, "LOST-1", promotion)])
+        let events = try await harness.withService { _ in
+            try await harness.collect(within: .seconds(120)) { events in !events.isEmpty }
+        }
+        let ready = try #require(events.first?.ready)
+        #expect(ready.assetId == command.key)
+        #expect(ready.providerTaskId == lost.taskID, "the lost task was adopted")
+        #expect(harness.simulator.stats().tasksPerIdempotencyKey[command.key] == 1, "and not submitted again")
+        #expect(harness.simulator.stats()[.kling].tasksCreated == 1)
     }
 }
