@@ -308,3 +308,41 @@ func waitFor(timeout: Duration = .seconds(10), _ condition: () async throws -> B
     }
     return try await condition()
 }
+
+@Suite("Task-query pacing", .timeLimit(.minutes(2)))
+struct QueryPacingTests {
+    @Test("a worker's task queries stay within its queries-per-second limit (DashScope allows 20 per account)")
+    func queriesArePaced() async throws {
+        try await Harness.run(taskSeconds: 2) { h in
+            var wanx = Harness.fastWorker(maxInFlight: 16)
+            wanx.imagePolling = PollingSchedule(
+                firstPoll: .milliseconds(10), interval: .milliseconds(10), maxInterval: .milliseconds(10))
+            wanx.queriesPerSecond = 10
+            let fleet = h.fleet(workers: [.wanx: wanx])
+            let clock = ContinuousClock()
+            let started = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        _ = try await fleet.generate(
+                            .sceneImage(SceneImageCommand(productImage: h.sample("mug"), prompt: "on a table")),
+                            assetID: "paced-\(index)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let elapsed = clock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let queries = h.simulator.stats()[.wanx].queries
+            // Unpaced, eight tasks polled every 10 ms for ~2 s would query ~1,600 times.
+            #expect(queries >= 8, "every task was polled")
+            #expect(Double(queries) <= 10 * seconds + 10 + 2, "\(queries) queries in \(elapsed)")
+        }
+    }
+
+    @Test("Wanx is limited to DashScope's 20 task queries per second by default; others are not limited")
+    func defaultLimits() {
+        #expect(ProviderWorkerConfiguration.defaults(for: .wanx).queriesPerSecond == 20)
+        #expect(ProviderWorkerConfiguration.defaults(for: .kling).queriesPerSecond == nil)
+    }
+}

@@ -40,6 +40,8 @@ public actor ProviderWorker {
     private var parkedSubmissions: Set<String> = []
     private var reservations: [String: Decimal] = [:]
     private var bucket: TokenBucket
+    /// Paces task queries (``ProviderWorkerConfiguration/queriesPerSecond``), when limited.
+    private var queryBucket: TokenBucket?
     private var breaker: CircuitBreaker
     private var budget: BudgetLedger
     private var random = SystemRandomNumberGenerator()
@@ -69,6 +71,9 @@ public actor ProviderWorker {
         self.now = now
         self.bucket = TokenBucket(
             rate: configuration.submitsPerSecond, burst: configuration.submitBurst, now: ContinuousClock.now)
+        self.queryBucket = configuration.queriesPerSecond.map {
+            TokenBucket(rate: $0, burst: max(1, Int($0)), now: ContinuousClock.now)
+        }
         self.breaker = CircuitBreaker(configuration: configuration.breaker)
         self.budget = BudgetLedger(cap: configuration.dailyBudgetCNY, timeZone: configuration.budgetTimeZone)
     }
@@ -301,6 +306,13 @@ public actor ProviderWorker {
         return admitted
     }
 
+    private func waitForQueryToken() async throws(ProviderError) {
+        guard var queries = queryBucket else { return }
+        let wait = queries.reserve(at: clock.now)
+        queryBucket = queries
+        if wait > .zero { try await sleep(for: wait) }
+    }
+
     private func waitForSubmitToken() async throws(ProviderError) {
         let wait = bucket.reserve(at: clock.now)
         if wait > .zero { try await sleep(for: wait) }
@@ -426,7 +438,9 @@ public actor ProviderWorker {
         var interval = schedule.interval
         while true {
             let snapshot = try await withRetries(step: "poll", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
-                _ in try await self.backend.poll(task)
+                _ in
+                try await self.waitForQueryToken()
+                return try await self.backend.poll(task)
             }
             switch snapshot.state {
             case .succeeded:

@@ -19,6 +19,9 @@ public struct ProviderWorkerConfiguration: Sendable {
     public var videoPolling: PollingSchedule
     /// Retries of each HTTP step.
     public var retry = RetryPolicy()
+    /// Task queries (polls, look-ups) per second at most, or `nil` for no limit. Default: 20 for Wanx, DashScope's
+    /// task-query limit per account; none for the others.
+    public var queriesPerSecond: Double?
     /// Circuit breaker.
     public var breaker = CircuitBreaker.Configuration()
     /// Longest an image task may take, from submission to result. Default 10 min.
@@ -89,6 +92,7 @@ public struct ProviderWorkerConfiguration: Sendable {
         configuration.breaker.failureThreshold = pacing.breakerFailures
         configuration.breaker.openDuration = pacing.breakerOpenDuration
         configuration.dailyBudgetCNY = resolved.dailyBudgetCNY
+        configuration.queriesPerSecond = provider == .wanx ? 20 : nil
         configuration.prices = resolved.prices
         configuration.enabled = settings?.isEnabled ?? true
         return configuration
