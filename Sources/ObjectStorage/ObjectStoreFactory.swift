@@ -3,21 +3,39 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 
-/// Settings for stores that `ASSETFORGE_STORE_URL` does not carry (until configuration keys exist
-/// for them: see the notes on each property).
+/// Settings for stores beyond `ASSETFORGE_STORE_URL` and the credentials.
 public struct ObjectStoreOptions: Sendable {
-    /// Asset URL style for OSS and S3 (proposed keys `ASSETFORGE_STORE_CDN_BASE_URL`,
-    /// `ASSETFORGE_STORE_PRESIGN_SECONDS`). Default ``PublicURLStyle/default``. A file store uses
+    /// Asset URL style for OSS and S3. Default ``PublicURLStyle/default``. A file store uses
     /// ``PublicURLStyle/direct`` unless this is ``PublicURLStyle/cdn(baseURL:)``.
     public var publicURLStyle: PublicURLStyle = .default
-    /// Multipart threshold and part size (proposed keys `ASSETFORGE_STORE_MULTIPART_THRESHOLD_BYTES`,
-    /// `ASSETFORGE_STORE_PART_SIZE_BYTES`).
+    /// Multipart threshold, part size and concurrency.
     public var upload = UploadConfiguration()
     /// The port the HTTP server actually bound, when `ASSETFORGE_HTTP_PORT` is 0 (for file-store URLs).
     public var boundHTTPPort: Int?
 
     /// The defaults.
     public init() {}
+
+    /// The options the configuration's `ASSETFORGE_STORE_*` settings describe (URL style, CDN base URL,
+    /// presign lifetime, multipart threshold, part size and concurrency).
+    /// - Throws: ``ObjectStorageError/Code/invalidConfiguration`` for style `cdn` without a CDN base URL.
+    public init(store: AssetForgeConfiguration.Store) throws(ObjectStorageError) {
+        switch store.publicURLStyle {
+        case .presigned: publicURLStyle = .presigned(seconds: store.presignSeconds)
+        case .direct: publicURLStyle = .direct
+        case .cdn:
+            guard let base = store.cdnBaseURL else {
+                throw ObjectStorageError(
+                    .invalidConfiguration,
+                    "ASSETFORGE_STORE_PUBLIC_URL_STYLE is cdn but ASSETFORGE_STORE_CDN_BASE_URL is not set; set it to "
+                        + "the CDN or custom domain in front of the bucket, e.g. https://assets.example.com")
+            }
+            publicURLStyle = .cdn(baseURL: base)
+        }
+        upload.singlePutThreshold = store.multipartThresholdBytes
+        upload.partSize = store.partSizeBytes
+        upload.partConcurrency = store.partConcurrency
+    }
 }
 
 extension AssetForgeConfiguration {

@@ -97,3 +97,45 @@ import Testing
         #expect(store.keys == ["assets/a.json"])
     }
 }
+
+@Suite("Store options from the configuration")
+struct StoreOptionsFromConfigurationTests {
+    @Test func defaultsAreOneDayPresignedURLsAnd64MiBSinglePuts() throws {
+        let options = try ObjectStoreOptions(store: AssetForgeConfiguration.Store())
+        #expect(options.publicURLStyle == .presigned(seconds: 86_400))
+        #expect(options.upload == UploadConfiguration())
+    }
+
+    @Test func environmentSettingsReachTheStore() async throws {
+        let configuration = try await AssetForgeConfiguration.load(environment: [
+            "ASSETFORGE_STORE_PUBLIC_URL_STYLE": "cdn", "ASSETFORGE_STORE_CDN_BASE_URL": "https://cdn.example.com/a",
+            "ASSETFORGE_STORE_MULTIPART_THRESHOLD_BYTES": "1048576", "ASSETFORGE_STORE_PART_SIZE_BYTES": "5242880",
+            "ASSETFORGE_STORE_PART_CONCURRENCY": "3",
+        ])
+        let options = try ObjectStoreOptions(store: configuration.store)
+        #expect(options.publicURLStyle == .cdn(baseURL: try #require(URL(string: "https://cdn.example.com/a"))))
+        #expect(options.upload.singlePutThreshold == 1 << 20)
+        #expect(options.upload.partSize == 5 << 20)
+        #expect(options.upload.partConcurrency == 3)
+        let presigned = try await AssetForgeConfiguration.load(environment: ["ASSETFORGE_STORE_PRESIGN_SECONDS": "600"])
+        #expect(try ObjectStoreOptions(store: presigned.store).publicURLStyle == .presigned(seconds: 600))
+    }
+
+    @Test func badValuesAreRefusedNamingTheVariable() async throws {
+        for (variable, value) in [
+            ("ASSETFORGE_STORE_PUBLIC_URL_STYLE", "public"), ("ASSETFORGE_STORE_PRESIGN_SECONDS", "0"),
+            ("ASSETFORGE_STORE_PRESIGN_SECONDS", "604801"), ("ASSETFORGE_STORE_PART_SIZE_BYTES", "1024"),
+            ("ASSETFORGE_STORE_PART_CONCURRENCY", "0"), ("ASSETFORGE_STORE_CDN_BASE_URL", "ftp://cdn"),
+        ] {
+            do {
+                _ = try await AssetForgeConfiguration.load(environment: [variable: value])
+                Issue.record("\(variable)=\(value) was accepted")
+            } catch {
+                #expect(error.description.contains(variable), "\(error.description)")
+            }
+        }
+        var store = AssetForgeConfiguration.Store()
+        store.publicURLStyle = .cdn
+        #expect(throws: ObjectStorageError.self) { try ObjectStoreOptions(store: store) }
+    }
+}

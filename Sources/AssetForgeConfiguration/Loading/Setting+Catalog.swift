@@ -42,6 +42,36 @@ extension Setting {
         .scalar(
             "store.url", "ASSETFORGE_STORE_URL", at: \.store.location,
             parse: { text throws(InvalidValue) in try AssetStoreLocation(parsing: text) }, render: \.description),
+        .scalar(
+            "store.publicUrlStyle", "ASSETFORGE_STORE_PUBLIC_URL_STYLE", at: \.store.publicURLStyle,
+            parse: { text throws(InvalidValue) in
+                guard let mode = PublicURLMode(rawValue: text) else {
+                    throw InvalidValue("is not one of presigned, direct, cdn")
+                }
+                return mode
+            }, render: \.rawValue),
+        Setting(
+            key: "store.cdnBaseUrl", environmentVariable: "ASSETFORGE_STORE_CDN_BASE_URL", isSecret: false,
+            shape: .scalar,
+            apply: { raw, configuration throws(InvalidValue) in
+                configuration.store.cdnBaseURL = try Parse.publicBaseURL(try raw.singleValue())
+            },
+            render: { $0.store.cdnBaseURL?.absoluteString ?? "" }),
+        .scalar(
+            "store.presignSeconds", "ASSETFORGE_STORE_PRESIGN_SECONDS", at: \.store.presignSeconds,
+            parse: { text throws(InvalidValue) in try Parse.integer(text, in: 1...604_800) }, render: { String($0) }),
+        .scalar(
+            "store.multipartThresholdBytes", "ASSETFORGE_STORE_MULTIPART_THRESHOLD_BYTES",
+            at: \.store.multipartThresholdBytes,
+            parse: { text throws(InvalidValue) in try Parse.integer(text, in: 0...(5 << 30)) }, render: { String($0) }),
+        .scalar(
+            "store.partSizeBytes", "ASSETFORGE_STORE_PART_SIZE_BYTES", at: \.store.partSizeBytes,
+            parse: { text throws(InvalidValue) in
+                try Parse.integer(text, in: (100 << 10)...(5 << 30), note: " (OSS needs 100 KiB, S3 5 MiB)")
+            }, render: { String($0) }),
+        .scalar(
+            "store.partConcurrency", "ASSETFORGE_STORE_PART_CONCURRENCY", at: \.store.partConcurrency,
+            parse: { text throws(InvalidValue) in try Parse.integer(text, in: 1...64) }, render: { String($0) }),
         .secret("store.oss.accessKeyId", "OSS_ACCESS_KEY_ID", at: \.store.ossAccessKeyID),
         .secret("store.oss.accessKeySecret", "OSS_ACCESS_KEY_SECRET", at: \.store.ossAccessKeySecret),
         .secret("store.oss.sessionToken", "OSS_SESSION_TOKEN", at: \.store.ossSessionToken),

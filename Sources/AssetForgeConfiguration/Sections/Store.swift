@@ -1,3 +1,5 @@
+import Foundation
+
 extension AssetForgeConfiguration {
     /// Where generated assets are written, and the object-store credentials.
     ///
@@ -8,6 +10,33 @@ extension AssetForgeConfiguration {
         /// The store. File `store.url`; env `ASSETFORGE_STORE_URL`; see ``AssetStoreLocation`` for the forms.
         /// Default `file://assets` (the `assets` directory under the working directory).
         public var location: AssetStoreLocation = .file(path: "assets")
+
+        /// How `asset.ready` URLs of a bucket store are formed. File `store.publicUrlStyle`;
+        /// env `ASSETFORGE_STORE_PUBLIC_URL_STYLE`: `presigned` (GET URLs valid ``presignSeconds``; buckets are
+        /// private by default), `direct` (the object's own URL, for public-read buckets) or `cdn`
+        /// (``cdnBaseURL`` + key). Default `presigned`. A file store serves its files itself (`direct`) unless `cdn`.
+        public var publicURLStyle: PublicURLMode = .presigned
+
+        /// The CDN or custom domain in front of the bucket, `http(s)://host[/path]`, for style `cdn`.
+        /// File `store.cdnBaseUrl`; env `ASSETFORGE_STORE_CDN_BASE_URL`. Default none.
+        public var cdnBaseURL: URL?
+
+        /// How long presigned URLs stay valid, 1 to 604800 seconds. File `store.presignSeconds`;
+        /// env `ASSETFORGE_STORE_PRESIGN_SECONDS`. Default `86400` (one day).
+        public var presignSeconds: Int = 86_400
+
+        /// The largest body uploaded in one PUT; larger or unannounced ones go multipart. Bytes, ≥ 0.
+        /// File `store.multipartThresholdBytes`; env `ASSETFORGE_STORE_MULTIPART_THRESHOLD_BYTES`.
+        /// Default `67108864` (64 MiB).
+        public var multipartThresholdBytes: Int = 64 << 20
+
+        /// Bytes per multipart part, at least 102400 (OSS; S3 needs 5 MiB). File `store.partSizeBytes`;
+        /// env `ASSETFORGE_STORE_PART_SIZE_BYTES`. Default `8388608` (8 MiB).
+        public var partSizeBytes: Int = 8 << 20
+
+        /// Parts uploaded at once, 1 to 64. File `store.partConcurrency`; env `ASSETFORGE_STORE_PART_CONCURRENCY`.
+        /// Default `2`.
+        public var partConcurrency: Int = 2
 
         /// OSS access key id. File `store.oss.accessKeyId`; env `OSS_ACCESS_KEY_ID`. Default none. Secret.
         public var ossAccessKeyID: Secret?
@@ -74,4 +103,16 @@ public struct ObjectStoreCredentials: Sendable, Equatable {
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
     }
+}
+
+/// How asset URLs of a bucket store are formed (`ASSETFORGE_STORE_PUBLIC_URL_STYLE`).
+public enum PublicURLMode: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// Presigned GET URLs (private buckets).
+    case presigned
+    /// The object's own URL (public-read buckets).
+    case direct
+    /// `ASSETFORGE_STORE_CDN_BASE_URL` + key.
+    case cdn
+
+    public var description: String { rawValue }
 }

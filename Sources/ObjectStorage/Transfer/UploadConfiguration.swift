@@ -11,12 +11,12 @@
 ///
 /// Peak memory for one upload is about `partSize × (partConcurrency + 1)` bytes (part buffers are reused).
 public struct UploadConfiguration: Sendable, Equatable {
-    /// The largest body sent in one PUT (see above). Default 64 MiB (proposed key
+    /// The largest body sent in one PUT (see above). Default 64 MiB (key
     /// `ASSETFORGE_STORE_MULTIPART_THRESHOLD_BYTES`): provider images and short videos, whose size the
     /// provider announces, stream through in one request; larger or unannounced bodies use multipart.
     public var singlePutThreshold: Int = 64 << 20
     /// Bytes per part (the last part may be smaller). At least 100 KiB (OSS) — S3 requires 5 MiB for
-    /// all parts but the last. Default 8 MiB (proposed key `ASSETFORGE_STORE_PART_SIZE_BYTES`).
+    /// all parts but the last. Default 8 MiB (key `ASSETFORGE_STORE_PART_SIZE_BYTES`).
     public var partSize: Int = 8 << 20
     /// Parts uploaded at the same time while the next one is read. Default 2.
     public var partConcurrency: Int = 2

@@ -73,7 +73,7 @@ public final class AssetForgeService: Service, Sendable {
         let configuration = self.configuration
         let logger = self.logger
         let port = BoundPort()
-        var storeOptions = ObjectStoreOptions()
+        var storeOptions = try ObjectStoreOptions(store: configuration.store)
         storeOptions.boundHTTPPort = configuration.http.port == 0 ? nil : configuration.http.port
         let httpServer = makeHTTPServer(ledger: ledger)
 
