@@ -45,7 +45,8 @@ struct LedgerSeeder {
             }
             published += claimed.count
             if published % 40_000 < 1_000 {
-                print(String(format: "published %d commands, %.1f s", published, (ContinuousClock.now - started).seconds))
+                let elapsed = (ContinuousClock.now - started).seconds
+                print(String(format: "published %d commands, %.1f s", published, elapsed))
             }
         }
         await ledger.close()

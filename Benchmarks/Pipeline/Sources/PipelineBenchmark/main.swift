@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 
+// Progress lines as they happen, also when stdout is a file.
+setvbuf(stdout, nil, _IOLBF, 0)
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
     handler.logLevel = .warning
