@@ -238,3 +238,5 @@ done:
 }
 
 double crl_process_cpu(void) { return relay_cpu(); }
+
+void crl_line_buffered_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }

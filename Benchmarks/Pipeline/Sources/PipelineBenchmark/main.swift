@@ -1,8 +1,9 @@
+import CRelayLoop
 import Foundation
 import Logging
 
 // Progress lines as they happen, also when stdout is a file.
-setvbuf(stdout, nil, _IOLBF, 0)
+crl_line_buffered_stdout()
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
     handler.logLevel = .warning

@@ -52,6 +52,9 @@ int crl_relay(const char *brokers, const char *input_topic, const char *group, c
 /* CPU seconds (user + system) the whole process has used so far (getrusage). */
 double crl_process_cpu(void);
 
+/* Makes stdout line-buffered, so progress lines appear as they are printed also when stdout is a file. */
+void crl_line_buffered_stdout(void);
+
 #ifdef __cplusplus
 }
 #endif
