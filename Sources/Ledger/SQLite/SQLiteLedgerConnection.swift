@@ -28,7 +28,9 @@ final class SQLiteLedgerConnection: Sendable {
     }
 
     /// Opens (creating if needed) the database file at `path`, configures the connection and migrates the schema.
-    static func open(path: String, logger: Logger) async throws(LedgerError) -> SQLiteLedgerConnection {
+    static func open(
+        path: String, synchronous: SQLiteLedgerStore.Synchronous = .full, logger: Logger
+    ) async throws(LedgerError) -> SQLiteLedgerConnection {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         let connection: SQLiteConnection
@@ -46,7 +48,7 @@ final class SQLiteLedgerConnection: Sendable {
             path: path, logger: logger, connection: connection, threadPool: threadPool)
         do {
             try await opened.withSession { session throws(LedgerError) in
-                try await SQLiteLedgerSchema.prepare(session, logger: logger)
+                try await SQLiteLedgerSchema.prepare(session, synchronous: synchronous, logger: logger)
             }
         } catch {
             await opened.close()

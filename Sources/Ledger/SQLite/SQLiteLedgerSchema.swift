@@ -96,10 +96,14 @@ enum SQLiteLedgerSchema {
         ]
     ]
 
-    /// Applies ``connectionSettings`` and brings the schema to ``currentVersion``.
+    /// Applies ``connectionSettings`` (with `synchronous` in place of FULL, for benchmark seeding only) and brings
+    /// the schema to ``currentVersion``.
     /// - Throws: ``LedgerError/Code/corrupt`` when the file's schema is newer than this code.
-    static func prepare(_ session: SQLiteLedgerSession, logger: Logger) async throws(LedgerError) {
-        for setting in connectionSettings {
+    static func prepare(
+        _ session: SQLiteLedgerSession, synchronous: SQLiteLedgerStore.Synchronous = .full, logger: Logger
+    ) async throws(LedgerError) {
+        for var setting in connectionSettings {
+            if setting == "PRAGMA synchronous = FULL" { setting = "PRAGMA synchronous = \(synchronous.rawValue)" }
             let rows = try await session.query(setting, action: "configuring the connection (\(setting))")
             if setting.contains("journal_mode"), let mode = rows.first?.columns.first?.data.string,
                 mode.lowercased() != "wal"

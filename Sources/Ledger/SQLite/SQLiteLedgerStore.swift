@@ -41,6 +41,18 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// - Throws: ``LedgerError/Code/unavailable`` when the file or its directory cannot be created or opened;
     ///   ``LedgerError/Code/corrupt`` when the file is not an SQLite database or was written by a newer AssetForge.
     public static func open(path: String, logger: Logger) async throws(LedgerError) -> SQLiteLedgerStore {
+        try await open(path: path, synchronous: .full, logger: logger)
+    }
+
+    /// Opens the ledger like ``open(path:logger:)``, with `synchronous` in place of the production `FULL`.
+    ///
+    /// For benchmarks only, to seed a large ledger quickly: with `.off`, a crash or power cut can lose or corrupt
+    /// what was written. Never use it for a ledger a service runs from; reopen with ``open(path:logger:)`` (the
+    /// setting belongs to the connection, not to the file) before measuring anything.
+    @_spi(Benchmarking)
+    public static func open(
+        path: String, synchronous: Synchronous, logger: Logger
+    ) async throws(LedgerError) -> SQLiteLedgerStore {
         guard !path.isEmpty else {
             throw LedgerError(
                 .unavailable, "the ledger path is empty; set ASSETFORGE_LEDGER_URL to sqlite://PATH")
@@ -55,7 +67,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                     + "\(reason(error)); check that the path is a directory you may write to, "
                     + "or set ASSETFORGE_LEDGER_URL to a writable location")
         }
-        let connection = try await SQLiteLedgerConnection.open(path: path, logger: logger)
+        let connection = try await SQLiteLedgerConnection.open(path: path, synchronous: synchronous, logger: logger)
         logger.info(
             "ledger opened",
             metadata: ["ledger.path": "\(path)", "ledger.schema_version": "\(SQLiteLedgerSchema.currentVersion)"])

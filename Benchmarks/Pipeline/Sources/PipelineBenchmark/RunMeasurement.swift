@@ -1,0 +1,14 @@
+/// One timed run of one side.
+struct RunMeasurement: Sendable {
+    /// Records handled (consumed, fanned out, committed).
+    var events: Int
+    /// Messages produced and acknowledged.
+    var produced: Int
+    /// Seconds from the first record to the final commit.
+    var seconds: Double
+    /// CPU seconds of the whole process during the timed part.
+    var cpuSeconds: Double
+
+    var eventsPerSecond: Double { Double(events) / seconds }
+    var cpuMicrosecondsPerEvent: Double { cpuSeconds * 1e6 / Double(events) }
+}
