@@ -2,7 +2,7 @@ import SQLiteNIO
 
 extension LedgerError {
     /// How long a statement waits for another process's lock on the database file before failing, milliseconds.
-    static let sqliteBusyTimeoutMilliseconds = 5000
+    static let sqliteBusyTimeoutMilliseconds = 30_000
 
     /// Translates a failure of libsqlite3 (or of SQLiteNIO around it) while `action` ran on the ledger at `path`
     /// into a ledger error whose message says what to do.

@@ -11,12 +11,12 @@ import SQLiteNIO
 /// `TEXT` of the `Decimal`, so it stays exact.
 enum SQLiteLedgerSchema {
     /// How long a statement waits for another process's lock on the file before failing, seconds.
-    static let busyTimeoutSeconds = 5
+    static let busyTimeoutSeconds = 30
 
     /// Run on every new connection, in order, before the migrations. Outside any transaction (`journal_mode`
     /// cannot change inside one). `busy_timeout` comes first so the others wait for a lock instead of failing.
     static let connectionSettings = [
-        "PRAGMA busy_timeout = 5000",
+        "PRAGMA busy_timeout = 30000",
         // Readers never block the writer and the writer never blocks readers; several processes may share the file.
         "PRAGMA journal_mode = WAL",
         // In WAL mode, FULL syncs the log at every commit: a call that returned survives a kill -9 or a power cut.

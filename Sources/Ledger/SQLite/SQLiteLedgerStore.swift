@@ -4,7 +4,7 @@ import SQLiteNIO
 
 /// The ledger in an SQLite database file: the embedded backend of ``LedgerStore``.
 ///
-/// Several processes may open the same file: the database runs in WAL mode, waits up to 5 s for another process's
+/// Several processes may open the same file: the database runs in WAL mode, waits up to 30 s for another process's
 /// lock (`busy_timeout`), and takes every claim in a single atomic statement, so two processes never hold the same
 /// command. Every write is synced before the call returns (`synchronous=FULL`): a process killed right after a call
 /// returned does not lose it, and its file reopens as it was.

@@ -64,7 +64,7 @@ struct SQLiteLedgerStoreTests {
         await store.close()
         #expect(pragmas["journal_mode"] == "wal")
         #expect(pragmas["synchronous"] == "2")  // FULL
-        #expect(pragmas["busy_timeout"] == "5000")
+        #expect(pragmas["busy_timeout"] == "30000")
         #expect(pragmas["user_version"] == "\(SQLiteLedgerSchema.currentVersion)")
         #expect(walExists)
     }
