@@ -89,3 +89,23 @@ extension LedgerRowReader {
             updatedAt: try date("updated_at"))
     }
 }
+
+/// Tallies the rows of a `state, count` query the same way for every backend.
+enum LedgerStateCounts {
+    /// Every state with its count, 0 when no row names it. `ledger` says where the ledger is, for errors.
+    /// - Throws: ``LedgerError/Code/corrupt`` for a state this version does not know.
+    static func tally(_ rows: [some LedgerRowReader], ledger: String) throws(LedgerError) -> [LedgerState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: LedgerState.allCases.map { ($0, 0) })
+        for row in rows {
+            let name = try row.text("state")
+            guard let state = LedgerState(rawValue: name) else {
+                throw LedgerError(
+                    .corrupt,
+                    "the ledger \(ledger) has entries in an unknown state \(name); it was written by a newer "
+                        + "AssetForge: run that version")
+            }
+            counts[state] = try row.integer("count")
+        }
+        return counts
+    }
+}

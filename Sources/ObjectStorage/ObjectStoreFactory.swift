@@ -46,10 +46,13 @@ extension AssetForgeConfiguration {
     /// - `oss://…` → ``OSSObjectStore`` with `OSS_ACCESS_KEY_ID`/`OSS_ACCESS_KEY_SECRET`(/`OSS_SESSION_TOKEN`);
     /// - `s3://…` → ``S3ObjectStore`` with `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`(/`AWS_SESSION_TOKEN`).
     ///
+    /// `options` defaults to what the `ASSETFORGE_STORE_*` settings say (``ObjectStoreOptions/init(store:)``).
+    ///
     /// - Throws: ``ObjectStorageError`` with ``ObjectStorageError/Code/invalidConfiguration`` when credentials are missing.
     public func makeObjectStore(
-        options: ObjectStoreOptions = .init(), httpClient: HTTPClient = .shared, logger: Logger
+        options: ObjectStoreOptions? = nil, httpClient: HTTPClient = .shared, logger: Logger
     ) throws(ObjectStorageError) -> any ObjectStore {
+        let options = if let options { options } else { try ObjectStoreOptions(store: store) }
         try options.upload.validate()
         switch store.location {
         case .file(let path):

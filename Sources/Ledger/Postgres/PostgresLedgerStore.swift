@@ -241,19 +241,7 @@ public final class PostgresLedgerStore: LedgerStore {
         let action = "counting entries by state"
         return try await client.withSession(action: action) { session throws(LedgerError) in
             let rows = try await session.query(SQL.countsByState, action: action)
-            var counts = Dictionary(uniqueKeysWithValues: LedgerState.allCases.map { ($0, 0) })
-            for row in rows {
-                let row = session.row(row)
-                let name = try row.text("state")
-                guard let state = LedgerState(rawValue: name) else {
-                    throw LedgerError(
-                        .corrupt,
-                        "the ledger on \(session.settings) has entries in an unknown state \(name); it was written "
-                            + "by a newer AssetForge: run that version")
-                }
-                counts[state] = try row.integer("count")
-            }
-            return counts
+            return try LedgerStateCounts.tally(rows.map(session.row), ledger: "on \(session.settings)")
         }
     }
 

@@ -255,19 +255,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func countsByState() async throws(LedgerError) -> [LedgerState: Int] {
         try await connection.withSession { session throws(LedgerError) in
             let rows = try await session.query(SQL.countsByState, action: "counting entries by state")
-            var counts = Dictionary(uniqueKeysWithValues: LedgerState.allCases.map { ($0, 0) })
-            for row in rows {
-                let row = session.row(row)
-                let name = try row.text("state")
-                guard let state = LedgerState(rawValue: name) else {
-                    throw LedgerError(
-                        .corrupt,
-                        "the ledger at \(session.path) has entries in an unknown state \(name); it was written by "
-                            + "a newer AssetForge: run that version")
-                }
-                counts[state] = try row.integer("count")
-            }
-            return counts
+            return try LedgerStateCounts.tally(rows.map(session.row), ledger: "at \(session.path)")
         }
     }
 

@@ -1,4 +1,5 @@
 import AssetImaging
+import EventIntake
 import Events
 import Foundation
 import Ledger
@@ -6,7 +7,6 @@ import Logging
 import NIOCore
 import ObjectStorage
 import Providers
-import Synchronization
 
 /// Drives one claimed command through its steps, recording each step in the ledger before acting on the next:
 /// submit → (task id persisted) → poll → result persisted → stored → outcome event recorded → published.
@@ -33,10 +33,8 @@ struct CommandRunner: Sendable {
     struct RetryPolicy: Sendable {
         /// Submissions allowed per command (a submit request whose answer was lost counts).
         var maxSubmissions = 3
-        /// First delay before retrying a step.
-        var initialDelay: Duration = .seconds(2)
-        /// Longest delay.
-        var maximumDelay: Duration = .seconds(60)
+        /// Delays before retrying a step: 2 s, doubling, at most 60 s.
+        var backoff = RetryBackoff(initialDelay: .seconds(2), maximumDelay: .seconds(60), jitter: 0)
         /// How often a waiting command (dependency, scene image) checks again.
         var waitInterval: Duration = .seconds(2)
     }
@@ -428,9 +426,7 @@ struct CommandRunner: Sendable {
     // MARK: Helpers
 
     private func backoff(_ failures: Int) -> Duration {
-        let exponent = min(max(failures - 1, 0), 10)
-        let delay = retry.initialDelay * (1 << exponent)
-        return min(delay, retry.maximumDelay)
+        retry.backoff.delay(afterAttempt: failures)
     }
 
     private func log(_ entry: LedgerEntry, _ message: Logger.Message, level: Logger.Level, _ extra: Logger.Metadata) {
@@ -465,20 +461,5 @@ extension CopyText {
     /// The contract's copy from Qwen's SEO copy.
     init(_ copy: SEOCopy) {
         self.init(title: copy.title, description: copy.description, bullets: copy.bullets, keywords: copy.keywords)
-    }
-}
-
-/// A value shared between tasks.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) {
-        mutex = Mutex(value)
-    }
-
-    var value: Value { mutex.withLock { $0 } }
-
-    func set(_ value: Value) {
-        mutex.withLock { $0 = value }
     }
 }

@@ -21,6 +21,8 @@ public final class EventPlanner: Sendable {
     private let onPlanned: @Sendable () -> Void
     private let logger: Logger
     private let republisher: RepublishWindow
+    /// Delays between attempts to record an event: 400 ms, doubling, at most 30 s.
+    private static let retry = RetryBackoff(initialDelay: .milliseconds(400), maximumDelay: .seconds(30), jitter: 0)
 
     /// An intake handler.
     /// - Parameters:
@@ -65,7 +67,7 @@ public final class EventPlanner: Sendable {
                 throw CancellationError()
             } catch {
                 attempt += 1
-                let delay = Duration.milliseconds(min(200 * (1 << min(attempt, 8)), 30_000))
+                let delay = Self.retry.delay(afterAttempt: attempt)
                 logger.error(
                     "cannot record the event's commands; retrying",
                     metadata: [

@@ -22,6 +22,8 @@ final class RepublishWindow: Sendable {
     private let capacity: Int
     private let logger: Logger
     private let state = Mutex(State())
+    /// Delays between attempts to republish: 200 ms, doubling, at most 10 s.
+    private static let retry = RetryBackoff(initialDelay: .milliseconds(200), maximumDelay: .seconds(10), jitter: 0)
 
     init(publisher: AssetPublisher, capacity: Int = 10_000, logger: Logger) {
         self.publisher = publisher
@@ -41,7 +43,7 @@ final class RepublishWindow: Sendable {
                     break
                 }
                 attempt += 1
-                let delay = Duration.milliseconds(min(100 * (1 << min(attempt, 8)), 10_000))
+                let delay = Self.retry.delay(afterAttempt: attempt)
                 self.logger.error(
                     "cannot republish a replayed event's outcomes; retrying",
                     metadata: [
