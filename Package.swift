@@ -260,6 +260,12 @@ let package = Package(
             dependencies: ["Kafka", "CRDKafka"],
             swiftSettings: strictSettings
         ),
+        // Shared by tests that run helper programs (Python cross-checks): child processes off the cooperative pool.
+        .target(
+            name: "ProcessTestSupport",
+            path: "Tests/ProcessTestSupport",
+            swiftSettings: strictSettings
+        ),
         // Shared by the integration tests: the test broker, unique names, bounded waits.
         .target(
             name: "KafkaTestSupport",
@@ -311,6 +317,7 @@ let package = Package(
         .testTarget(
             name: "ObjectStorageIntegrationTests",
             dependencies: [
+                "ProcessTestSupport",
                 "AssetForgeConfiguration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -348,6 +355,7 @@ let package = Package(
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
+                "ProcessTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 "Providers",
                 "ProviderSimulator",

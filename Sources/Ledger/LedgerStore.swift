@@ -20,6 +20,10 @@ public protocol LedgerStore: Sendable {
     /// Claims up to `limit` unfinished entries that nobody holds (no lease, or an expired one) and whose
     /// ``LedgerEntry/notBefore`` has passed, oldest first, for `owner` until `now + leaseDuration`.
     /// Returns them with their new ``LedgerEntry/lease``.
+    ///
+    /// An expired lease that `owner` itself still holds is extended under the same ``Lease/version``: the owner may
+    /// still be running that command (a renewal came late), and its next fenced write must not be refused by its
+    /// own re-claim. Another owner's expired lease gets a new version, which fences the old owner off.
     func claim(owner: String, limit: Int, leaseDuration: Duration, now: Date) async throws(LedgerError) -> [LedgerEntry]
 
     /// Claims one entry by key if it is unfinished and free (or already held by `owner`); `nil` otherwise.

@@ -1,5 +1,6 @@
 import AssetForgeConfiguration
 import Foundation
+import ProcessTestSupport
 import Testing
 
 @testable import ObjectStorage
@@ -49,7 +50,7 @@ import Testing
     ]
 
     @Test("same signature as botocore", arguments: cases)
-    func matchesBotocore(_ testCase: Case) throws {
+    func matchesBotocore(_ testCase: Case) async throws {
         let python = try TestSupport.venvTool("python")
         let timestamp = "20240315T101112Z"
         let host = "127.0.0.1:9000"
@@ -76,16 +77,9 @@ import Testing
         ]
         if let token = testCase.token { input["token"] = token }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.script, json]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let result = try JSONSerialization.jsonObject(with: output) as? [String: String]
+        let botocore = try await FinishedProcess.run(python, ["-c", Self.script, json])
+        #expect(botocore.status == 0, "\(botocore.transcript)")
+        let result = try JSONSerialization.jsonObject(with: botocore.output) as? [String: String]
         let signature = try #require(result?["signature"])
         #expect(
             authorization.hasSuffix("Signature=\(signature)"), "botocore signed headers: \(result?["signed"] ?? "")")

@@ -4,6 +4,7 @@ import Crypto
 import Events
 import Foundation
 import Kafka
+import Ledger
 import KafkaTestSupport
 import Logging
 import Pipeline
@@ -44,6 +45,25 @@ struct PipelineHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(id, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return PipelineHarness(simulator: simulator, topics: topics, directory: directory, group: "\(id).group")
+    }
+
+    /// One line per key from this harness's ledger (kind, provider, state, attempts), for failure messages.
+    func describeLedgerEntries(_ keys: [String]) async throws -> String {
+        guard !keys.isEmpty else { return "none" }
+        let ledger = try await SQLiteLedgerStore.open(
+            path: directory.appendingPathComponent("ledger.db").path, logger: Self.logger)
+        var lines: [String] = []
+        for key in keys.prefix(20) {
+            guard let entry = try await ledger.entry(key) else {
+                lines.append("\(key): not in the ledger")
+                continue
+            }
+            lines.append(
+                "\(key): \(entry.command.kind.rawValue)/\(entry.command.variant ?? entry.command.locale ?? "-") sku=\(entry.command.sku) provider=\(entry.provider ?? "-") "
+                    + "state=\(entry.state.rawValue) attempts=\(entry.attempts) task=\(entry.providerTaskID ?? "-")")
+        }
+        await ledger.close()
+        return lines.joined(separator: "; ")
     }
 
     func shutdown() async {

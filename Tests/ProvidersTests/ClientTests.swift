@@ -1,6 +1,7 @@
 import AssetForgeConfiguration
 import AssetImaging
 import Foundation
+import ProcessTestSupport
 import ProviderSimulator
 @testable import Providers
 import Testing
@@ -248,17 +249,18 @@ struct ClientTests {
         )
     }
 
-    @Test(
-        "Kling JWT verifies with an independent library (PyJWT)",
-        .enabled(if: FileManager.default.isExecutableFile(atPath: PyJWT.python), "needs .venv (bash deploy/setup.sh)"))
-    func klingJWTWithPyJWT() throws {
+    @Test("Kling JWT verifies with an independent library (PyJWT)")
+    func klingJWTWithPyJWT() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: PyJWT.python),
+            "\(PyJWT.python) is missing: run bash deploy/setup.sh (it creates the .venv with PyJWT)")
         let now = Int(Date().timeIntervalSince1970)
         let token = KlingJWT.make(accessKey: "AK-SIM-KLING", secretKey: "SK-SIM-KLING", now: now)
-        let claims = try PyJWT.decode(token: token, secret: "SK-SIM-KLING")
+        let claims = try await PyJWT.decode(token: token, secret: "SK-SIM-KLING")
         #expect(claims["iss"] as? String == "AK-SIM-KLING")
         #expect(claims["exp"] as? Int == now + 1800)
         #expect(claims["nbf"] as? Int == now - 5)
-        #expect(throws: PyJWT.Failure.self) { try PyJWT.decode(token: token, secret: "wrong") }
+        await #expect(throws: PyJWT.Failure.self) { try await PyJWT.decode(token: token, secret: "wrong") }
     }
 
     @Test("Kling error classes: moderation, bad duration, failed task")
@@ -424,26 +426,16 @@ enum PyJWT {
         return root.appendingPathComponent(".venv/bin/python").path
     }
 
-    static func decode(token: String, secret: String) throws -> [String: Any] {
+    static func decode(token: String, secret: String) async throws -> [String: Any] {
         let script = """
             import json, sys, jwt
             claims = jwt.decode(sys.argv[1], sys.argv[2], algorithms=["HS256"], options={"require": ["exp", "nbf", "iss"]})
             print(json.dumps(claims))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, token, secret]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let claims = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        else { throw Failure(output: String(decoding: data + messages, as: UTF8.self)) }
+        let pyjwt = try await FinishedProcess.run(python, ["-c", script, token, secret])
+        guard pyjwt.status == 0,
+            let claims = (try? JSONSerialization.jsonObject(with: pyjwt.output)) as? [String: Any]
+        else { throw Failure(output: pyjwt.transcript) }
         return claims
     }
 }

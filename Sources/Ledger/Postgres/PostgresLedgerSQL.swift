@@ -59,10 +59,11 @@ enum PostgresLedgerSQL {
 
     /// $1 owner, $2 lease expiry, $3 now, $4 limit. One statement: the rows are chosen and locked by the subquery
     /// (`FOR UPDATE SKIP LOCKED`: rows another transaction is claiming are passed over, not waited for) and leased by
-    /// the update, so two stores never claim one row.
+    /// the update, so two stores never claim one row. An expired lease of `owner` itself keeps its version.
     static let claim = """
         UPDATE commands
-        SET lease_owner = $1::text, lease_expires_at = $2::bigint, lease_version = lease_version + 1
+        SET lease_version = CASE WHEN lease_owner = $1::text THEN lease_version ELSE lease_version + 1 END,
+            lease_owner = $1::text, lease_expires_at = $2::bigint
         WHERE key IN (
             SELECT key FROM commands
             WHERE state NOT IN \(finished)

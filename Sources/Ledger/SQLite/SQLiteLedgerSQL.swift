@@ -36,9 +36,11 @@ enum SQLiteLedgerSQL {
         """
 
     /// ?1 owner, ?2 lease expiry, ?3 now, ?4 limit. One statement, so atomic: two connections never claim one row.
+    /// An expired lease of `owner` itself keeps its version (see ``LedgerStore/claim(owner:limit:leaseDuration:now:)``).
     static let claim = """
         UPDATE commands
-        SET lease_owner = ?1, lease_expires_at = ?2, lease_version = lease_version + 1
+        SET lease_version = CASE WHEN lease_owner = ?1 THEN lease_version ELSE lease_version + 1 END,
+            lease_owner = ?1, lease_expires_at = ?2
         WHERE key IN (
             SELECT key FROM commands
             WHERE state NOT IN \(finished)

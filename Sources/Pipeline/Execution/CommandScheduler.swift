@@ -8,7 +8,8 @@ import Synchronization
 /// Claims happen when ``wake()`` is called (new commands planned, a command finished) and at least every
 /// ``Settings/pollInterval`` (postponed commands come due, leases of dead processes expire). Leases are renewed
 /// every third of ``Settings/leaseDuration``; a command whose lease could not be renewed is left to whoever holds it
-/// now (the ledger's fencing refuses the old owner's next write). On cancellation every running command is handed
+/// now (the ledger's fencing refuses the old owner's next write). A lease of this process that expired before its
+/// renewal and comes back in a claim keeps its version, so the command running here goes on undisturbed. On cancellation every running command is handed
 /// back, so a restart continues at once.
 public final class CommandScheduler: Sendable {
     /// Timing and capacity.
@@ -87,11 +88,16 @@ public final class CommandScheduler: Sendable {
             logger.error("cannot claim commands from the ledger", metadata: ["error": "\(error)"])
             return
         }
+        var late = 0
         for entry in claimed {
             let key = entry.key
             guard let lease = entry.lease,
                 active.withLock({ running in
-                    guard running[key] == nil else { return false }
+                    guard running[key] == nil else {
+                        // Our own lease expired before its renewal: the claim extended it under the same version.
+                        late += 1
+                        return false
+                    }
                     running[key] = lease
                     return true
                 })
@@ -101,6 +107,11 @@ public final class CommandScheduler: Sendable {
                 self.active.withLock { _ = $0.removeValue(forKey: key) }
                 self.wake()
             }
+        }
+        if late > 0 {
+            logger.warning(
+                "leases of running commands expired before their renewal; the ledger is slow or the lease too short",
+                metadata: ["commands": "\(late)", "lease": "\(settings.leaseDuration)"])
         }
         // A full batch means more may be waiting.
         if claimed.count == min(capacity, 500) { wake() }

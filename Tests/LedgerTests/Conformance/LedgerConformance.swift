@@ -36,6 +36,9 @@ struct LedgerConformance: Sendable {
             try await $0.claimsAreExclusiveUntilExpiry()
         },
         Check(name: "a stale owner is fenced off after a takeover") { try await $0.staleOwnerIsFenced() },
+        Check(name: "an owner re-claiming its own expired lease keeps the version") {
+            try await $0.ownExpiredLeaseKeepsItsVersion()
+        },
         Check(name: "claim by key re-claims the owner's own lease") { try await $0.claimByKeyReclaimsOwnLease() },
         Check(name: "release and notBefore delay the next claim") { try await $0.releaseAndNotBeforeAreRespected() },
         Check(name: "renew extends only the owner's leases") { try await $0.renewExtendsOnlyOwnLeases() },
@@ -201,6 +204,33 @@ struct LedgerConformance: Sendable {
             let updated = try await store.update(key, lease: current, late, now: F.at(seconds: 34))
             #expect(updated.state == .submitted && updated.providerTaskID == "task-from-A" && updated.attempts == 1)
             #expect(updated.lease == current)
+        }
+    }
+
+    func ownExpiredLeaseKeepsItsVersion() async throws {
+        try await factory.withStore { store in
+            let key = F.key(1)
+            _ = try await store.plan([F.command(1)], now: F.t0)
+            let held = try #require(try await store.claim(owner: "A", limit: 1, leaseDuration: Self.lease, now: F.t0).first)
+            let running = try #require(held.lease)
+            // A's renewal came late: its lease expired and A's own batch claim picked the entry up again.
+            let again = try #require(
+                try await store.claim(owner: "A", limit: 1, leaseDuration: Self.lease, now: F.at(seconds: 31)).first)
+            let extended = try #require(again.lease)
+            #expect(again.key == key)
+            #expect(extended.owner == "A" && extended.version == running.version)
+            #expect(extended.expiresAt == F.at(seconds: 61))
+            // The write of the command A is still running lands.
+            let updated = try await store.update(key, lease: running, LedgerUpdate(state: .submitting), now: F.at(seconds: 32))
+            #expect(updated.state == .submitting)
+            // Another owner taking the expired lease over still fences A off.
+            let taken = try #require(
+                try await store.claim(owner: "B", limit: 1, leaseDuration: Self.lease, now: F.at(seconds: 62)).first)
+            #expect(try #require(taken.lease).version > running.version)
+            let error = await #expect(throws: LedgerError.self) {
+                try await store.update(key, lease: running, LedgerUpdate(state: .submitted), now: F.at(seconds: 63))
+            }
+            #expect(error?.code == .leaseLost)
         }
     }
 
