@@ -11,35 +11,36 @@ import Providers
 /// What this instance holds lives for ``holdDuration`` and is renewed by ``renewUntilCancelled()`` every third of
 /// it. After a crash the holds lapse; a command taken over by another instance takes its task's slot back first
 /// (the hold is twice the ledger lease, so a takeover comes before the slot could go to a new task).
-final class PostgresAccountLimits: SharedAccountLimits {
+public final class PostgresAccountLimits: SharedAccountLimits {
     private let store: PostgresLedgerStore
     private let owner: String
     /// How long a slot or reservation lasts without renewal.
-    let holdDuration: Duration
+    public let holdDuration: Duration
     private let logger: Logger
 
-    init(store: PostgresLedgerStore, owner: String, holdDuration: Duration, logger: Logger) {
+    /// Limits held in `store` for the instance `owner` (unique per process, like a ledger lease owner).
+    public init(store: PostgresLedgerStore, owner: String, holdDuration: Duration, logger: Logger) {
         self.store = store
         self.owner = owner
         self.holdDuration = holdDuration
         self.logger = logger
     }
 
-    func takeSlot(provider: GenerationProvider, holder: String, limit: Int) async throws -> Bool {
+    public func takeSlot(provider: GenerationProvider, holder: String, limit: Int) async throws -> Bool {
         try await store.takeSlot(
             provider: provider.rawValue, holder: holder, limit: limit, owner: owner, leaseDuration: holdDuration,
             now: Date())
     }
 
-    func renameSlot(provider: GenerationProvider, holder: String, to newHolder: String) async throws {
+    public func renameSlot(provider: GenerationProvider, holder: String, to newHolder: String) async throws {
         try await store.renameSlot(provider: provider.rawValue, holder: holder, to: newHolder)
     }
 
-    func releaseSlot(provider: GenerationProvider, holder: String) async throws {
+    public func releaseSlot(provider: GenerationProvider, holder: String) async throws {
         try await store.releaseSlot(provider: provider.rawValue, holder: holder)
     }
 
-    func reserveSpend(
+    public func reserveSpend(
         provider: GenerationProvider, day: String, reservation: String, amount: Decimal, cap: Decimal?
     ) async throws -> Bool {
         try await store.reserveSpend(
@@ -47,12 +48,12 @@ final class PostgresAccountLimits: SharedAccountLimits {
             leaseDuration: holdDuration, now: Date())
     }
 
-    func settleSpend(provider: GenerationProvider, day: String, reservation: String?, actual: Decimal?) async throws {
+    public func settleSpend(provider: GenerationProvider, day: String, reservation: String?, actual: Decimal?) async throws {
         try await store.settleSpend(provider: provider.rawValue, day: day, reservation: reservation, actual: actual)
     }
 
     /// Renews this instance's slots and reservations every third of ``holdDuration`` until cancelled.
-    func renewUntilCancelled() async {
+    public func renewUntilCancelled() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: holdDuration / 3)
             guard !Task.isCancelled else { return }
