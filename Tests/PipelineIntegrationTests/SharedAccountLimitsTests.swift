@@ -68,4 +68,72 @@ struct SharedAccountLimitsTests {
             for store in stores { await store.close() }
         }
     }
+
+    @Test func twoInstancesTogetherStayWithinTheDailyBudget() async throws {
+        let harness = try await PipelineHarness.make(taskSeconds: 0.3)
+        defer { Task { await harness.shutdown() } }
+        let configuration = try await AssetForgeConfiguration.load(environment: harness.environment())
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = http.shutdown() }
+        try await PostgresTestDatabase.withFresh(logger: PipelineHarness.logger) { database in
+            let location = try LedgerLocation(parsing: try database.url())
+            var stores: [PostgresLedgerStore] = []
+            var fleets: [ProviderFleet] = []
+            let cap = Decimal(string: "0.5") ?? 0
+            for instance in ["instance-a", "instance-b"] {
+                let store = try #require(
+                    try await LedgerOpener.open(location, logger: PipelineHarness.logger) as? PostgresLedgerStore)
+                stores.append(store)
+                var options = ProviderFleetOptions()
+                options.routes = [.textToImage: [.wanx]]
+                var wanx = ProviderWorkerConfiguration.defaults(
+                    for: .wanx, settings: configuration.providers.settings(for: .wanx))
+                // 0.14 CNY an image: three fit in 0.5 CNY a day, for both instances together.
+                wanx.dailyBudgetCNY = cap
+                wanx.maxBudgetWait = .milliseconds(300)
+                wanx.budgetRecheckInterval = .milliseconds(100)
+                wanx.imagePolling = PollingSchedule(
+                    firstPoll: .milliseconds(200), interval: .milliseconds(200), maxInterval: .milliseconds(300))
+                options.workers[.wanx] = wanx
+                options.sharedLimits = PostgresAccountLimits(
+                    store: store, owner: instance, holdDuration: .seconds(30), logger: PipelineHarness.logger)
+                fleets.append(
+                    ProviderFleet.live(
+                        providers: configuration.providers, httpClient: http, options: options,
+                        logger: PipelineHarness.logger))
+            }
+            // One image at a time, alternating instances, so that each finishes (and books its cost) before the next.
+            var made = 0, refused = 0
+            for index in 0..<6 {
+                let fleet = fleets[index % 2]
+                do {
+                    let task = try await fleet.submit(
+                        .textToImage(TextToImageCommand(prompt: "teapot \(index)")), assetID: "budget-\(index)")
+                    _ = try await fleet.awaitResult(task)
+                    made += 1
+                } catch {
+                    #expect((error as? ProviderError)?.code == .budgetExhausted, "\(error)")
+                    refused += 1
+                }
+            }
+            #expect(made == 3 && refused == 3, "made \(made), refused \(refused)")
+            #expect(harness.simulator.stats()[.wanx].tasksCreated == 3)
+            let day = ISO8601DateFormatter.shanghaiDay(Date())
+            try await waitUntil("the spend to be booked", within: .seconds(10)) {
+                try await stores[0].spent(provider: "wanx", day: day) > 0.4
+            }
+            #expect(try await stores[1].spent(provider: "wanx", day: day) <= cap)
+            for store in stores { await store.close() }
+        }
+    }
+}
+
+extension ISO8601DateFormatter {
+    /// The billing day (Asia/Shanghai) of `date` as `yyyy-MM-dd`.
+    static func shanghaiDay(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.formatOptions = [.withFullDate, .withDashSeparatorInDate]
+        return formatter.string(from: date)
+    }
 }
