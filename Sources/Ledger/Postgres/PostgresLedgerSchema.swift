@@ -97,7 +97,46 @@ enum PostgresLedgerSchema {
             )
             """,
             "INSERT INTO ledger_heartbeat (id, beats) VALUES (1, 0)",
-        ]
+        ],
+        // 2: limits of the vendor accounts, shared by every instance (see PostgresLedgerStore+AccountLimits).
+        [
+            """
+            CREATE TABLE provider_slots (
+                provider text COLLATE "C" NOT NULL,
+                slot integer NOT NULL,
+                holder text COLLATE "C",
+                owner text,
+                expires_at bigint,
+                PRIMARY KEY (provider, slot)
+            )
+            """,
+            "CREATE UNIQUE INDEX provider_slots_holder ON provider_slots (provider, holder) WHERE holder IS NOT NULL",
+            "CREATE INDEX provider_slots_owner ON provider_slots (owner) WHERE owner IS NOT NULL",
+            """
+            CREATE TABLE provider_spend (
+                provider text COLLATE "C" NOT NULL,
+                day text NOT NULL,
+                spent_cny numeric NOT NULL,
+                PRIMARY KEY (provider, day)
+            )
+            """,
+            """
+            CREATE TABLE provider_reservations (
+                id text COLLATE "C" PRIMARY KEY,
+                provider text COLLATE "C" NOT NULL,
+                day text NOT NULL,
+                amount_cny numeric NOT NULL,
+                owner text NOT NULL,
+                expires_at bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX provider_reservations_day ON provider_reservations (provider, day)",
+            "CREATE INDEX provider_reservations_owner ON provider_reservations (owner)",
+            """
+            COMMENT ON TABLE provider_slots IS 'AssetForge: tasks in flight per vendor account, one row per slot; '
+                'holder is the asset id, owner the instance, expires_at milliseconds since 1970-01-01 UTC.'
+            """,
+        ],
     ]
 
     /// Brings the schema to ``currentVersion``.

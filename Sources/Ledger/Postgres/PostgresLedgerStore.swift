@@ -27,7 +27,7 @@ import PostgresNIO
 public final class PostgresLedgerStore: LedgerStore {
     private typealias SQL = PostgresLedgerSQL
 
-    private let client: PostgresLedgerClient
+    let client: PostgresLedgerClient
 
     private init(client: PostgresLedgerClient) {
         self.client = client

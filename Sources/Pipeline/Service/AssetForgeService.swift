@@ -130,13 +130,20 @@ public final class AssetForgeService: Service, Sendable {
 
             let publisher = AssetPublisher(producer: producer)
             let planner = Planner(recipe: options.recipe, sceneImageWait: configuration.pipeline.sceneImageWait)
-            let fleet = ProviderFleet.live(
-                providers: configuration.providers, httpClient: httpClient, options: options.fleet, logger: logger)
-            let transfer = AssetTransfer(store: store, fetcher: SafeFetcher(fetch: configuration.fetch, logger: logger))
             var settings = CommandScheduler.Settings(owner: CommandScheduler.Settings.uniqueOwner())
             settings.leaseDuration = options.leaseDuration ?? .seconds(configuration.pipeline.leaseSeconds)
             settings.pollInterval =
                 options.pollInterval ?? .milliseconds(configuration.pipeline.pollIntervalMilliseconds)
+            // On a shared (PostgreSQL) ledger, vendor limits and budgets hold for every instance together.
+            var fleetOptions = options.fleet
+            let accountLimits = (ledger as? PostgresLedgerStore).map {
+                PostgresAccountLimits(
+                    store: $0, owner: settings.owner, holdDuration: settings.leaseDuration * 2, logger: logger)
+            }
+            if let accountLimits, fleetOptions.sharedLimits == nil { fleetOptions.sharedLimits = accountLimits }
+            let fleet = ProviderFleet.live(
+                providers: configuration.providers, httpClient: httpClient, options: fleetOptions, logger: logger)
+            let transfer = AssetTransfer(store: store, fetcher: SafeFetcher(fetch: configuration.fetch, logger: logger))
             let scheduler = CommandScheduler(
                 ledger: ledger,
                 runner: { onPlanned in
@@ -168,6 +175,9 @@ public final class AssetForgeService: Service, Sendable {
                 ])
             // Work resumes from the ledger at once, before the first event arrives.
             let schedulerTask = Task { await scheduler.run() }
+            // Slots still held at shutdown belong to tasks running at the vendor: they are left to lapse (or to be
+            // taken back by whoever continues the command), not freed.
+            let accountLimitsTask = Task { await accountLimits?.renewUntilCancelled() }
             let providerEvents = Task {
                 await ProviderEventRecorder(ledger: ledger, scheduler: scheduler, logger: logger).record(fleet.events)
             }
@@ -189,6 +199,8 @@ public final class AssetForgeService: Service, Sendable {
             try? await consumer.close()
             schedulerTask.cancel()
             await schedulerTask.value
+            accountLimitsTask.cancel()
+            await accountLimitsTask.value
             fleet.finishEvents()
             await providerEvents.value
             await producer.close()

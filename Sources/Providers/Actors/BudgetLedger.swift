@@ -29,6 +29,13 @@ struct BudgetLedger: Sendable {
         }
     }
 
+    /// The billing day of `now` as `yyyy-MM-dd` (the key of a shared spend counter).
+    func dayKey(at now: Date) -> String {
+        let day = calendar.dateComponents([.year, .month, .day], from: now)
+        let year = day.year ?? 0, month = day.month ?? 0, date = day.day ?? 0
+        return "\(year)-\(month < 10 ? "0" : "")\(month)-\(date < 10 ? "0" : "")\(date)"
+    }
+
     /// Seconds until the next day starts.
     func secondsUntilNextDay(from now: Date) -> Double {
         let start = calendar.startOfDay(for: now)

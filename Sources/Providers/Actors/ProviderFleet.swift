@@ -16,6 +16,9 @@ public struct ProviderFleetOptions: Sendable {
     public var prices = PriceTable()
     /// Which providers serve each kind of command, primary first, backups after.
     public var routes: [CommandKind: [GenerationProvider]] = ProviderFleet.defaultRoutes
+    /// Limits shared with the other instances on the same vendor accounts (tasks in flight, daily budgets); `nil`
+    /// for limits per process.
+    public var sharedLimits: (any SharedAccountLimits)?
     /// How prepared input images reach vendors that take references (Wanx).
     public var imageHost: any InputImageHost = DataURIImageHost()
     /// Adjusts client settings (models, resolutions…) before the clients are made.
@@ -103,7 +106,7 @@ public final class ProviderFleet: Sendable {
             workers.append(
                 ProviderWorker(
                     backend: backend, configuration: workerConfiguration, prices: options.prices, events: events.continuation,
-                    logger: logger))
+                    shared: options.sharedLimits, logger: logger))
         }
         return ProviderFleet(workers: workers, routes: options.routes, events: events, httpClient: httpClient, logger: logger)
     }

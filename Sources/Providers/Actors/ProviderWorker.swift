@@ -39,6 +39,10 @@ public actor ProviderWorker {
     /// Submissions whose slot was left to a possibly created task after an ambiguous answer.
     private var parkedSubmissions: Set<String> = []
     private var reservations: [String: Decimal] = [:]
+    /// Limits shared with other instances, if any.
+    private let shared: (any SharedAccountLimits)?
+    /// Reservation ids in ``shared`` by local reservation key.
+    private var sharedReservations: [String: String] = [:]
     private var bucket: TokenBucket
     /// Paces task queries (``ProviderWorkerConfiguration/queriesPerSecond``), when limited.
     private var queryBucket: TokenBucket?
@@ -54,17 +58,19 @@ public actor ProviderWorker {
     ///     replace its per-model prices for this worker.
     ///   - events: where deferrals, breaker changes and task outcomes are reported (optional); submission outcomes
     ///     are reported by ``ProviderFleet``.
+    ///   - shared: limits shared with other instances using the same vendor account (see ``SharedAccountLimits``).
     ///   - now: the wall clock for the budget day and task ages (for tests).
     public init(
         backend: any ProviderBackend, configuration: ProviderWorkerConfiguration, prices: PriceTable = PriceTable(),
-        events: AsyncStream<ProviderEvent>.Continuation? = nil, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        events: AsyncStream<ProviderEvent>.Continuation? = nil, shared: (any SharedAccountLimits)? = nil,
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.provider = backend.provider
         self.backend = backend
         self.configuration = configuration
         self.prices = prices.applying(configuration.prices)
         self.events = events
+        self.shared = shared
         var logger = logger
         logger[metadataKey: "provider"] = "\(backend.provider)"
         self.logger = logger
@@ -134,9 +140,10 @@ public actor ProviderWorker {
     public func awaitResult(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
         if !holders.contains(task.taskID), task.completedOutput == nil {
             // A task persisted before a restart: it occupies a slot again while we poll it.
-            try await acquireSlot()
+            try await acquireSlot(for: task.assetID)
             holders.insert(task.taskID)
             reserve(task.reservedCNY, for: task.taskID)
+            await reserveShared(task.reservedCNY, for: task.taskID, cap: nil)
         }
         do {
             let output: ProviderOutput
@@ -210,7 +217,7 @@ public actor ProviderWorker {
             throw error
         }
         do {
-            try await acquireSlot()
+            try await acquireSlot(for: assetID)
         } catch {
             release(reservation: key)
             breaker.releaseProbe()
@@ -226,7 +233,7 @@ public actor ProviderWorker {
             let hold = orphanHold(for: command.kind)
             let outcome = try await withRetries(step: "submit", assetID: assetID, gateOnBreaker: true, deadline: nil) {
                 attempt in
-                try await self.takeSlotBackIfParked(key)
+                try await self.takeSlotBackIfParked(key, assetID: assetID)
                 try await self.waitForSubmitToken()
                 do {
                     try await beforeSending()
@@ -239,7 +246,7 @@ public actor ProviderWorker {
                 } catch let error as ProviderError where error.isAmbiguousSubmission {
                     // The vendor may have created a task whose id we never saw: it keeps this slot for a while,
                     // and the next attempt takes a fresh one, so the vendor never sees more than maxInFlight tasks.
-                    await self.parkSlot(key, for: hold)
+                    await self.parkSlot(key, assetID: assetID, for: hold)
                     throw error
                 }
             }
@@ -259,12 +266,12 @@ public actor ProviderWorker {
                 task.completedOutput = output
                 // Nothing to poll: the slot is free at once; the cost is booked by awaitResult.
                 moveReservation(from: key, to: id)
-                releaseSlot()
+                releaseSlot(of: assetID)
             }
             logger.debug("submitted", metadata: ["asset.id": "\(assetID)", "task.id": "\(task.taskID)"])
             return task
         } catch {
-            if parkedSubmissions.remove(key) == nil { releaseSlot() }
+            if parkedSubmissions.remove(key) == nil { releaseSlot(of: assetID) }
             release(reservation: key)
             breaker.releaseProbe()
             throw error
@@ -278,17 +285,30 @@ public actor ProviderWorker {
         return typical * 2
     }
 
-    private func parkSlot(_ key: String, for hold: Duration) {
+    private func parkSlot(_ key: String, assetID: String, for hold: Duration) async {
         guard parkedSubmissions.insert(key).inserted else { return }
+        // The shared slot goes on under another name, so that the next attempt can take one for the asset.
+        var holder = assetID
+        if let shared {
+            let parked = "\(assetID)~parked~\(UUID().uuidString)"
+            do {
+                try await shared.renameSlot(provider: provider, holder: assetID, to: parked)
+                holder = parked
+            } catch {
+                logger.warning(
+                    "cannot set a shared slot aside for a possibly created task",
+                    metadata: ["asset.id": "\(assetID)", "error": "\(error)"])
+            }
+        }
         Task {
             try? await Task.sleep(for: hold)
-            self.releaseSlot()
+            self.releaseSlot(of: holder)
         }
     }
 
-    private func takeSlotBackIfParked(_ key: String) async throws(ProviderError) {
+    private func takeSlotBackIfParked(_ key: String, assetID: String) async throws(ProviderError) {
         guard parkedSubmissions.contains(key) else { return }
-        try await acquireSlot()
+        try await acquireSlot(for: assetID)
         parkedSubmissions.remove(key)
     }
 
@@ -328,7 +348,7 @@ public actor ProviderWorker {
                 message: "the daily budget \(budget.cap ?? 0) CNY is below this task's \(amount) CNY")
         }
         var deferredAt: ContinuousClock.Instant?
-        while !budget.fits(amount) {
+        while !(await takeBudget(amount, key: key)) {
             if deferredAt == nil {
                 deferredAt = clock.now
                 deferredNow += 1
@@ -359,7 +379,58 @@ public actor ProviderWorker {
             logger.notice("budget available again; deferred submission goes ahead", metadata: ["asset.id": "\(assetID)"])
             events?.yield(.resumed(assetID: assetID, provider: provider))
         }
+    }
+
+    /// Reserves `amount` under `key` if it fits the day's cap: this process's alone, or with shared limits, the
+    /// spend and reservations of every instance. Returns whether it did.
+    private func takeBudget(_ amount: Decimal, key: String) async -> Bool {
+        guard let shared, let cap = budget.cap else {
+            guard budget.fits(amount) else { return false }
+            reserve(amount, for: key)
+            return true
+        }
+        let id = UUID().uuidString
+        do {
+            let taken = try await shared.reserveSpend(
+                provider: provider, day: budget.dayKey(at: now()), reservation: id, amount: amount, cap: cap)
+            guard taken else { return false }
+        } catch {
+            logger.warning("cannot reserve from the shared budget; asking again later", metadata: ["error": "\(error)"])
+            return false
+        }
         reserve(amount, for: key)
+        sharedReservations[key] = id
+        return true
+    }
+
+    /// Records `amount` as reserved in the shared budget whatever the cap (a task already running).
+    private func reserveShared(_ amount: Decimal, for key: String, cap: Decimal?) async {
+        guard let shared, budget.cap != nil else { return }
+        let id = UUID().uuidString
+        do {
+            if try await shared.reserveSpend(
+                provider: provider, day: budget.dayKey(at: now()), reservation: id, amount: amount, cap: cap)
+            {
+                sharedReservations[key] = id
+            }
+        } catch {
+            logger.warning("cannot record a running task in the shared budget", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Ends a shared reservation (if any) and books `actual` in the shared spend, in the background.
+    private func settleShared(reservation: String?, actual: Decimal?) {
+        guard let shared, reservation != nil || actual != nil else { return }
+        let provider = self.provider, day = budget.dayKey(at: now()), logger = self.logger
+        Task {
+            do {
+                try await shared.settleSpend(provider: provider, day: day, reservation: reservation, actual: actual)
+            } catch {
+                logger.error(
+                    "cannot book a task's cost in the shared budget; other instances will not count it",
+                    metadata: ["error": "\(error)", "cost.cny": "\(actual ?? 0)"])
+            }
+        }
     }
 
     private func reserve(_ amount: Decimal, for key: String) {
@@ -370,15 +441,18 @@ public actor ProviderWorker {
 
     private func release(reservation key: String) {
         if let amount = reservations.removeValue(forKey: key) { budget.release(amount) }
+        if let id = sharedReservations.removeValue(forKey: key) { settleShared(reservation: id, actual: nil) }
     }
 
     private func moveReservation(from old: String, to new: String) {
         if let amount = reservations.removeValue(forKey: old) { reservations[new] = amount }
+        if let id = sharedReservations.removeValue(forKey: old) { sharedReservations[new] = id }
     }
 
     /// Ends a task: frees its slot (once) and books its cost (or drops its reservation).
     private func finish(_ task: SubmittedTask, cost: Decimal?) {
-        if holders.remove(task.taskID) != nil { releaseSlot() }
+        if holders.remove(task.taskID) != nil { releaseSlot(of: task.assetID) }
+        settleShared(reservation: sharedReservations.removeValue(forKey: task.taskID), actual: cost)
         let reserved = reservations.removeValue(forKey: task.taskID)
         if let cost {
             budget.commit(reserved: reserved ?? 0, actual: cost, at: now())
@@ -389,7 +463,49 @@ public actor ProviderWorker {
 
     // MARK: Slots
 
-    private func acquireSlot() async throws(ProviderError) {
+    /// Takes a slot for `holder` (an asset id): one of this process's, then, with shared limits, one of the
+    /// account's.
+    private func acquireSlot(for holder: String) async throws(ProviderError) {
+        try await acquireLocalSlot()
+        guard let shared else { return }
+        while true {
+            do {
+                if try await shared.takeSlot(provider: provider, holder: holder, limit: configuration.maxInFlight) {
+                    return
+                }
+            } catch {
+                logger.warning(
+                    "cannot take a shared slot; asking again", metadata: ["asset.id": "\(holder)", "error": "\(error)"])
+            }
+            do {
+                try await clock.sleep(for: configuration.sharedSlotRecheck)
+            } catch {
+                releaseLocalSlot()
+                throw ProviderError(.cancelled, provider: provider, message: "cancelled while waiting for a slot")
+            }
+        }
+    }
+
+    /// Frees the slot of `holder`; with shared limits the account's slot first, then this process's.
+    private func releaseSlot(of holder: String) {
+        guard let shared else {
+            releaseLocalSlot()
+            return
+        }
+        let provider = self.provider, logger = self.logger
+        Task {
+            do {
+                try await shared.releaseSlot(provider: provider, holder: holder)
+            } catch {
+                logger.warning(
+                    "cannot free a shared slot; it frees itself when it expires",
+                    metadata: ["asset.id": "\(holder)", "error": "\(error)"])
+            }
+            self.releaseLocalSlot()
+        }
+    }
+
+    private func acquireLocalSlot() async throws(ProviderError) {
         if Task.isCancelled { throw ProviderError(.cancelled, provider: provider, message: "cancelled while waiting for a slot") }
         if inFlight < configuration.maxInFlight && waiters.isEmpty {
             inFlight += 1
@@ -417,7 +533,7 @@ public actor ProviderWorker {
         waiter.continuation.resume(throwing: CancellationError())
     }
 
-    private func releaseSlot() {
+    private func releaseLocalSlot() {
         if let waiter = waiters.popFirst() {
             // The slot passes straight to the next waiter.
             waiter.continuation.resume()

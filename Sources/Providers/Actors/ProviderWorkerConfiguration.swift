@@ -38,6 +38,9 @@ public struct ProviderWorkerConfiguration: Sendable {
     /// for the task the vendor may have created without our knowing its id. Default `nil`: twice the first-poll
     /// delay of the command's kind.
     public var orphanSlotHold: Duration?
+    /// How often a submission waiting for a slot of a ``SharedAccountLimits`` (all held by other instances) asks
+    /// again. Default 250 ms.
+    public var sharedSlotRecheck: Duration = .milliseconds(250)
     /// Longest a submission waits for budget before failing with `budget-exhausted`; `nil` waits for the next day.
     public var maxBudgetWait: Duration?
     /// Prices of this provider's output that replace the fleet's ``PriceTable`` per-model prices where set.
