@@ -26,15 +26,11 @@ public actor ProviderWorker {
     private let now: @Sendable () -> Date
     private let clock = ContinuousClock()
 
-    private struct Waiter {
-        let id: UInt64
-        let continuation: CheckedContinuation<Void, any Error>
-    }
-
-    private var inFlight = 0
+    /// Tasks in flight (one permit each, from submission to result).
+    private var slots: PermitQueue
+    /// Submissions being prepared and sent: the prepared input (a re-encoded image) exists only while one is held.
+    private var sending: PermitQueue
     private var maxObservedInFlight = 0
-    private var waiters: Deque<Waiter> = []
-    private var nextWaiterID: UInt64 = 0
     private var holders: Set<String> = []
     /// Submissions whose slot was left to a possibly created task after an ambiguous answer.
     private var parkedSubmissions: Set<String> = []
@@ -81,6 +77,8 @@ public actor ProviderWorker {
             TokenBucket(rate: $0, burst: max(1, Int($0)), now: ContinuousClock.now)
         }
         self.breaker = CircuitBreaker(configuration: configuration.breaker)
+        self.slots = PermitQueue(permits: configuration.maxInFlight)
+        self.sending = PermitQueue(permits: configuration.maxConcurrentSubmissions)
         self.budget = BudgetLedger(cap: configuration.dailyBudgetCNY, timeZone: configuration.budgetTimeZone)
     }
 
@@ -101,7 +99,7 @@ public actor ProviderWorker {
         var budget = self.budget
         budget.roll(at: now())
         return ProviderWorkerStatus(
-            inFlight: inFlight, waiting: waiters.count, maxObservedInFlight: maxObservedInFlight, breaker: breaker.state,
+            inFlight: slots.taken, waiting: slots.waiting, maxObservedInFlight: maxObservedInFlight, breaker: breaker.state,
             spentTodayCNY: budget.spent, reservedCNY: budget.reserved, submitted: submitted, succeeded: succeeded,
             failed: failed, retries: retries, deferred: deferredNow)
     }
@@ -216,6 +214,18 @@ public actor ProviderWorker {
             breaker.releaseProbe()
             throw error
         }
+        // Submissions go through a few at a time, since prepared inputs are large (a re-encoded image, base64 in the
+        // body). The permit is held from before the slot to the end of the submission (retries included): taking
+        // the two always in that order, and never waiting for a permit while holding a slot, no two submissions
+        // can wait for each other.
+        do {
+            try await takePermit(.sending, waitingFor: "a submission to finish")
+        } catch {
+            release(reservation: key)
+            breaker.releaseProbe()
+            throw error
+        }
+        defer { sending.release() }
         do {
             try await acquireSlot(for: assetID)
         } catch {
@@ -506,40 +516,48 @@ public actor ProviderWorker {
     }
 
     private func acquireLocalSlot() async throws(ProviderError) {
-        if Task.isCancelled { throw ProviderError(.cancelled, provider: provider, message: "cancelled while waiting for a slot") }
-        if inFlight < configuration.maxInFlight && waiters.isEmpty {
-            inFlight += 1
-            maxObservedInFlight = max(maxObservedInFlight, inFlight)
-            return
-        }
-        nextWaiterID += 1
-        let id = nextWaiterID
-        do {
-            try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                    waiters.append(Waiter(id: id, continuation: continuation))
-                }
-            } onCancel: {
-                Task { await self.cancelWaiter(id) }
-            }
-        } catch {
-            throw ProviderError(.cancelled, provider: provider, message: "cancelled while waiting for a slot")
-        }
-    }
-
-    private func cancelWaiter(_ id: UInt64) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        let waiter = waiters.remove(at: index)
-        waiter.continuation.resume(throwing: CancellationError())
+        try await takePermit(.slots, waitingFor: "a slot")
+        maxObservedInFlight = max(maxObservedInFlight, slots.taken)
     }
 
     private func releaseLocalSlot() {
-        if let waiter = waiters.popFirst() {
-            // The slot passes straight to the next waiter.
-            waiter.continuation.resume()
-        } else {
-            inFlight = max(0, inFlight - 1)
+        // A waiter gets the slot straight away.
+        slots.release()
+    }
+
+    /// The worker's waiting lines.
+    private enum Line {
+        case slots, sending
+    }
+
+    private func withLine<T>(_ line: Line, _ body: (inout PermitQueue) -> T) -> T {
+        switch line {
+        case .slots: return body(&slots)
+        case .sending: return body(&sending)
         }
+    }
+
+    /// Takes a permit of `line`, waiting in it when none is free.
+    private func takePermit(_ line: Line, waitingFor what: String) async throws(ProviderError) {
+        let cancelled = ProviderError(.cancelled, provider: provider, message: "cancelled while waiting for \(what)")
+        if Task.isCancelled { throw cancelled }
+        if withLine(line, { $0.tryTake() }) { return }
+        let ticket = withLine(line) { $0.ticket() }
+        do {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    withLine(line) { $0.enqueue(continuation, ticket: ticket) }
+                }
+            } onCancel: {
+                Task { await self.cancelWaiting(line, ticket: ticket) }
+            }
+        } catch {
+            throw cancelled
+        }
+    }
+
+    private func cancelWaiting(_ line: Line, ticket: UInt64) {
+        withLine(line) { $0.cancel(ticket) }
     }
 
     // MARK: Polling

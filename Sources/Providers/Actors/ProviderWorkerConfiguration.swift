@@ -38,6 +38,10 @@ public struct ProviderWorkerConfiguration: Sendable {
     /// for the task the vendor may have created without our knowing its id. Default `nil`: twice the first-poll
     /// delay of the command's kind.
     public var orphanSlotHold: Duration?
+    /// Submissions under way at once, from waiting for a slot through input preparation to the submit request and
+    /// its retries. Bounds the memory of prepared inputs (re-encoded images) when many commands are waiting; tasks
+    /// in flight are bounded by ``maxInFlight``. Default 16.
+    public var maxConcurrentSubmissions = 16
     /// How often a submission waiting for a slot of a ``SharedAccountLimits`` (all held by other instances) asks
     /// again. Default 250 ms.
     public var sharedSlotRecheck: Duration = .milliseconds(250)
