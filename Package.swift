@@ -230,6 +230,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "PostgresTestSupport",
             ],
             swiftSettings: strictSettings
         ),
@@ -244,6 +245,7 @@ let package = Package(
                 "Pipeline",
                 "Ledger",
                 "KafkaTestSupport",
+                "PostgresTestSupport",
                 "ProviderSimulator",
                 "Providers",
                 "Events",
@@ -271,6 +273,19 @@ let package = Package(
             name: "KafkaTestSupport",
             dependencies: ["Kafka"],
             path: "Tests/KafkaTestSupport",
+            swiftSettings: strictSettings
+        ),
+        // Shared by the tests that need PostgreSQL: the test server (ASSETFORGE_TEST_POSTGRES_URL), a fresh
+        // database per test, statements as its superuser.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "Ledger",
+                "AssetForgeConfiguration",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/PostgresTestSupport",
             swiftSettings: strictSettings
         ),
         .testTarget(

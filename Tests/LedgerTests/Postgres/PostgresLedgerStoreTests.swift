@@ -1,5 +1,6 @@
 import AssetForgeConfiguration
 import Foundation
+import PostgresTestSupport
 import ServiceLifecycleTestKit
 import Testing
 
