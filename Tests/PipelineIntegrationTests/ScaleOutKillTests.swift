@@ -33,19 +33,32 @@ struct ScaleOutKillTests {
         try await PostgresTestDatabase.withFresh(logger: PipelineHarness.logger) { database in
             // Kling tasks take long enough that the promotions' videos overlap across the three processes.
             let harness = try await PipelineHarness.make { $0.taskSeconds["kling"] = 6 }
-            defer { Task { await harness.shutdown() } }
-            let events = try await run(
-                harness: harness, ledgerURL: try database.url(), products: products, promotions: promotions)
-            let ledger = try await PostgresLedgerStore.open(database.connection, logger: PipelineHarness.logger)
+            // Awaited, not left to a detached task: the store holds some 500 MB that must not outlive the test.
             do {
-                try await check(
-                    events, harness: harness, ledger: ledger, products: products, promotions: promotions)
+                try await runAndCheck(harness: harness, database: database, products: products, promotions: promotions)
             } catch {
-                await ledger.close()
+                await harness.shutdown()
                 throw error
             }
-            await ledger.close()
+            await harness.shutdown()
         }
+    }
+
+    /// ``run(harness:ledgerURL:products:promotions:)``, then ``check(_:harness:ledger:products:promotions:)`` with
+    /// the ledger the processes shared.
+    private func runAndCheck(
+        harness: PipelineHarness, database: PostgresTestDatabase, products: Int, promotions: Int
+    ) async throws {
+        let events = try await run(
+            harness: harness, ledgerURL: try database.url(), products: products, promotions: promotions)
+        let ledger = try await PostgresLedgerStore.open(database.connection, logger: PipelineHarness.logger)
+        do {
+            try await check(events, harness: harness, ledger: ledger, products: products, promotions: promotions)
+        } catch {
+            await ledger.close()
+            throw error
+        }
+        await ledger.close()
     }
 
     /// Produces the events, runs the processes through the kills until every asset is published, stops them
