@@ -133,11 +133,20 @@ public final class CommandScheduler: Sendable {
             do {
                 let held = try await ledger.renew(
                     keys: keys, owner: settings.owner, leaseDuration: settings.leaseDuration, now: Date())
-                // Keys that finished meanwhile hold no lease any more; only those still running count as lost.
-                let lost = active.withLock { running in keys.filter { running[$0] != nil && !held.contains($0) } }
-                    .count
-                if lost > 0 {
-                    logger.warning("some leases were taken over", metadata: ["lost": "\(lost)"])
+                let unrenewed = active.withLock { running in keys.filter { running[$0] != nil && !held.contains($0) } }
+                // A command's last write (finished, or handed back) clears its lease a moment before the command
+                // leaves `active`, so a key may be unrenewed without being lost: only a lease that another owner
+                // holds now was taken over.
+                var lost: [String] = []
+                for key in unrenewed {
+                    if let holder = try await ledger.entry(key)?.lease?.owner, holder != settings.owner {
+                        lost.append(key)
+                    }
+                }
+                if !lost.isEmpty {
+                    logger.warning(
+                        "some leases were taken over",
+                        metadata: ["lost": "\(lost.count)", "asset.ids": "\(lost.prefix(10).joined(separator: ","))"])
                 }
             } catch {
                 logger.error("cannot renew leases", metadata: ["error": "\(error)"])
