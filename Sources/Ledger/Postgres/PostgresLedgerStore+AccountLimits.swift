@@ -178,12 +178,10 @@ private enum AccountSQL {
         RETURNING slot
         """
 
-    /// $1 provider, $2 limit. Inserts the slot rows up to the limit unless the last one exists already (one
-    /// primary-key look-up when they are all there, however large the limit).
+    /// $1 provider, $2 limit.
     static let ensureSlots = """
         INSERT INTO provider_slots (provider, slot)
         SELECT $1::text, generate_series(0, $2::integer - 1)
-        WHERE NOT EXISTS (SELECT 1 FROM provider_slots WHERE provider = $1::text AND slot = $2::integer - 1)
         ON CONFLICT (provider, slot) DO NOTHING
         """
 

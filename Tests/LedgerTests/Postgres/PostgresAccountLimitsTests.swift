@@ -36,11 +36,6 @@ struct PostgresAccountLimitsTests {
             try await a.releaseSlot(provider: "kling", holder: "asset-1")
             #expect(try await take(b, "asset-3", owner: "B", at: 2))
             #expect(try await !take(a, "asset-4", owner: "A", at: 2))
-            // A raised limit adds its slots.
-            #expect(try await a.takeSlot(
-                provider: "kling", holder: "asset-4", limit: 3, owner: "A", leaseDuration: Self.hold,
-                now: F.at(seconds: 3)))
-            #expect(try await a.slotsHeld(provider: "kling", now: F.at(seconds: 3)) == 3)
             await a.close()
             await b.close()
         }
