@@ -23,8 +23,9 @@ struct ReplayBenchmark {
 
         let scratch = FileManager.default.temporaryDirectory.appending(path: "pipeline-benchmark-\(stamp)")
         let runner = ReplayRunner(
-            brokers: options.brokers, inputTopic: inputTopic, ledgerPath: options.ledger, events: options.events,
-            envelopes: envelopes, scratch: scratch, logger: logger)
+            brokers: options.brokers, inputTopic: inputTopic, partitions: options.partitions,
+            ledger: .sqlite(path: options.ledger), events: options.events, envelopes: envelopes, scratch: scratch,
+            logger: logger)
         var swiftRuns: [RunMeasurement] = []
         var cRuns: [RunMeasurement] = []
         for run in 1...options.runs {
