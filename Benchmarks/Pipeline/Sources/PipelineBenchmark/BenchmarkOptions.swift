@@ -1,3 +1,4 @@
+import AssetForgeConfiguration
 import Foundation
 
 /// Command-line options (`--name value`).
@@ -8,19 +9,33 @@ struct BenchmarkOptions {
     var partitions = 6
     var ledger = ""
     var examples = "schemas/examples"
-    var workload = "replay"
+    var workloads = ["replay"]
     var commands = 10_000
     var taskSeconds = 60
     var pollMilliseconds = 0
+    var ledgerURL = ""
+    var callers = [1, 16]
+    var instances = [1, 3]
 
     static let usage = """
         pipeline-benchmark --brokers HOST:PORT [--events 100000] [--runs 3] [--partitions 6] [--ledger PATH]
                            [--examples schemas/examples]
+        pipeline-benchmark --workload ledger --ledger-url postgres://USER@HOST:PORT/DATABASE [--events 100000]
+                           [--runs 3] [--callers 1,16] [--ledger PATH]
+        pipeline-benchmark --workload instances --ledger-url postgres://… --brokers HOST:PORT [--events 100000]
+                           [--runs 3] [--instances 1,3] [--partitions 6] [--ledger PATH]
         pipeline-benchmark --workload video [--commands 10000] [--task-seconds 60]
-          replay: AssetForge's replay of already-published product.listed events against a C relay loop.
-          --ledger: where the seeded ledger is kept (reused when it already holds the events);
-                    default .build/pipeline-benchmark/ledger-EVENTS.db under the working directory.
-          video:  commands in flight against the provider simulator: peak RSS, CPU per poll and per task.
+          replay:    AssetForge's replay of already-published product.listed events against a C relay loop.
+          ledger:    the replay path's ledger operations, SQLite against PostgreSQL: entry(key) of published commands
+                     and plan(one event's commands) of planned ones, with each number of concurrent --callers.
+          instances: the replay on the PostgreSQL ledger with each number of --instances (in this process, one
+                     consumer group), beside one instance on the SQLite ledger.
+          video:     commands in flight against the provider simulator: peak RSS, CPU per poll and per task.
+          --workload takes a comma-separated list (e.g. ledger,instances): they run in turn, sharing the seeded ledgers.
+          --ledger:     where the seeded SQLite ledger is kept (reused when it already holds the events);
+                        default .build/pipeline-benchmark/ledger-EVENTS.db under the working directory.
+          --ledger-url: the PostgreSQL database to seed (an empty one, or one seeded with the same --events) for
+                        the ledger and instances workloads.
         """
 
     init(arguments: [String]) throws {
@@ -38,14 +53,41 @@ struct BenchmarkOptions {
             case "--partitions": partitions = try Self.number(name, value)
             case "--ledger": ledger = value
             case "--examples": examples = value
-            case "--workload": workload = value
+            case "--workload": workloads = value.split(separator: ",").map(String.init)
             case "--commands": commands = try Self.number(name, value)
             case "--task-seconds": taskSeconds = try Self.number(name, value)
             case "--poll-ms": pollMilliseconds = try Self.number(name, value)
+            case "--ledger-url": ledgerURL = value
+            case "--callers": callers = try Self.numbers(name, value)
+            case "--instances": instances = try Self.numbers(name, value)
             default: throw BenchmarkFailure("unknown option \(name)\n\(Self.usage)")
             }
         }
         if ledger.isEmpty { ledger = ".build/pipeline-benchmark/ledger-\(events).db" }
+    }
+
+    /// The PostgreSQL ledger of `--ledger-url`, which `workload` needs.
+    func postgresLedger(for workload: String) throws -> LedgerLocation {
+        guard !ledgerURL.isEmpty else {
+            throw BenchmarkFailure(
+                "--workload \(workload) needs a PostgreSQL ledger: --ledger-url postgres://USER@HOST:PORT/DATABASE "
+                    + "(an empty database; Benchmarks/run-pipeline-benchmark.sh starts a throw-away server when "
+                    + "neither --ledger-url nor ASSETFORGE_TEST_POSTGRES_URL is given)")
+        }
+        let location: LedgerLocation
+        do throws(InvalidValue) {
+            location = try LedgerLocation(parsing: ledgerURL)
+        } catch {
+            throw BenchmarkFailure("--ledger-url \(error.message)")
+        }
+        guard case .postgres = location else {
+            throw BenchmarkFailure("--ledger-url must name a PostgreSQL database (postgres://…), not \(location)")
+        }
+        return location
+    }
+
+    private static func numbers(_ name: String, _ value: String) throws -> [Int] {
+        try value.split(separator: ",").map { try number(name, String($0)) }
     }
 
     private static func number(_ name: String, _ value: String) throws -> Int {

@@ -1,10 +1,10 @@
 import Synchronization
 
-/// Counts handled deliveries and remembers when (and at what CPU time) the first one arrived.
+/// Counts handled deliveries and remembers when (and at what process and machine CPU time) the first one arrived.
 final class HandledCounter: Sendable {
     private struct State {
         var count = 0
-        var start: (ContinuousClock.Instant, Double)?
+        var start: (ContinuousClock.Instant, Double, MachineCPU)?
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -16,11 +16,11 @@ final class HandledCounter: Sendable {
     }
 
     var count: Int { state.withLock { $0.count } }
-    var start: (ContinuousClock.Instant, Double)? { state.withLock { $0.start } }
+    var start: (ContinuousClock.Instant, Double, MachineCPU)? { state.withLock { $0.start } }
 
     func starting() {
         state.withLock { state in
-            if state.start == nil { state.start = (ContinuousClock.now, ProcessCPU.seconds()) }
+            if state.start == nil { state.start = (ContinuousClock.now, ProcessCPU.seconds(), MachineCPU.now()) }
         }
     }
 

@@ -1,6 +1,6 @@
 import Events
 import Foundation
-@_spi(Benchmarking) import Ledger
+import Ledger
 import Logging
 import Pipeline
 
@@ -8,17 +8,15 @@ import Pipeline
 /// drives every command through the executor's states to `published`, with an `asset.ready` envelope made by
 /// ``EventEncoder`` exactly as the executor records it.
 ///
-/// Seeding runs with `synchronous=OFF` (see ``SQLiteLedgerStore/open(path:synchronous:logger:)``): with the
-/// production FULL, each of the 7 transactions per command costs one fsync (~4 ms here). The measured replay reopens
-/// the file with the production settings.
+/// Works on any ``LedgerStore``; the caller opens it. An SQLite ledger is best seeded with `synchronous=OFF` (see
+/// ``SQLiteLedgerStore/open(path:synchronous:logger:)``): with the production FULL, each of the 7 transactions per
+/// command costs one fsync (~4 ms here). The measured replay reopens the file with the production settings.
 struct LedgerSeeder {
-    let path: String
     let readyTopic: String
     let logger: Logger
 
-    /// Seeds `events`: every command planned and published.
-    func seed(_ events: [AnyEvent]) async throws {
-        let ledger = try await SQLiteLedgerStore.open(path: path, synchronous: .off, logger: logger)
+    /// Seeds `events` into `ledger`: every command planned and published.
+    func seed(_ events: [AnyEvent], into ledger: any LedgerStore) async throws {
         let planner = Planner()
         let encoder = EventEncoder(source: "urn:assetforge")
         let started = ContinuousClock.now
@@ -36,7 +34,8 @@ struct LedgerSeeder {
             let claimed = try await ledger.claim(
                 owner: "seeder", limit: 1_000, leaseDuration: .seconds(600), now: Date())
             if claimed.isEmpty { break }
-            // Concurrent chains keep the ledger's one connection busy (it still runs one statement at a time).
+            // Concurrent chains keep SQLite's one connection busy (it still runs one statement at a time) and use
+            // PostgreSQL's pool.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for entry in claimed {
                     group.addTask { try await drive(entry, ledger: ledger, encoder: encoder) }
@@ -49,12 +48,10 @@ struct LedgerSeeder {
                 print(String(format: "published %d commands, %.1f s", published, elapsed))
             }
         }
-        await ledger.close()
     }
 
-    /// The envelopes recorded for `events`, in order (4 per event), read with the production settings.
-    func envelopes(for events: [AnyEvent]) async throws -> [LedgerEnvelope] {
-        let ledger = try await SQLiteLedgerStore.open(path: path, logger: logger)
+    /// The envelopes recorded in `ledger` for `events`, in order (4 per event).
+    func envelopes(for events: [AnyEvent], in ledger: any LedgerStore) async throws -> [LedgerEnvelope] {
         let planner = Planner()
         var envelopes: [LedgerEnvelope] = []
         for event in events {
@@ -65,12 +62,11 @@ struct LedgerSeeder {
                 envelopes.append(envelope)
             }
         }
-        await ledger.close()
         return envelopes
     }
 
     /// submitting → submitted → fetched → stored → publishing (envelope) → published, as the executor does.
-    private func drive(_ entry: LedgerEntry, ledger: SQLiteLedgerStore, encoder: EventEncoder) async throws {
+    private func drive(_ entry: LedgerEntry, ledger: any LedgerStore, encoder: EventEncoder) async throws {
         guard let lease = entry.lease else { throw BenchmarkFailure("claimed entry without a lease") }
         let command = entry.command
         let key = command.key

@@ -1,76 +1,121 @@
+import AssetForgeConfiguration
 import CRelayLoop
-import EventIntake
-import Events
 import Foundation
 import Kafka
 import Ledger
 import Logging
-import Pipeline
-import Synchronization
 
 /// Times the replay of the already-published events: AssetForge's intake path, and the C relay loop.
 struct ReplayRunner {
     let brokers: String
     let inputTopic: String
-    let ledgerPath: String
+    let partitions: Int
+    let ledger: LedgerLocation
     let events: Int
     let envelopes: [LedgerEnvelope]
     let scratch: URL
     let logger: Logger
 
-    /// AssetForge: the real ``EventIntake`` + ``EventPlanner`` (republish on replay) over the production-settings
-    /// ledger, in a fresh group. Timed from the first delivery until every record's republished outcomes are
-    /// acknowledged (so it is marked done) and the final commit returned.
-    func assetForge(group: String) async throws -> RunMeasurement {
-        let ledger = try await SQLiteLedgerStore.open(path: ledgerPath, logger: logger)
-        let producer = try await KafkaProducer.connect(
-            configuration: KafkaProducerConfiguration(bootstrapServers: [brokers]), logger: logger)
-        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: group)
-        consumerConfiguration.offsetReset = .earliest
-        consumerConfiguration.sessionTimeout = .seconds(6)
-        let consumer = try await KafkaConsumer.connect(
-            configuration: consumerConfiguration, topics: [inputTopic], logger: logger)
-        let eventPlanner = EventPlanner(
-            planner: Planner(), ledger: ledger, publisher: AssetPublisher(producer: producer), republishOnReplay: true,
-            maxUnfinished: 10_000, consumer: consumer, logger: logger, onPlanned: {})
-        var intakeConfiguration = EventIntakeConfiguration()
-        intakeConfiguration.topics = [inputTopic: .productListed]
-        intakeConfiguration.deadLetterTopic = inputTopic + ".dlq"
+    /// AssetForge: `instances` × the real ``EventIntake`` + ``EventPlanner`` (republish on replay) over the
+    /// production-settings ledger, each with its own clients and ledger store (``ReplayInstance``), in this process,
+    /// all in one fresh group. Once the group has spread the partitions evenly over them, timed from the first
+    /// delivery until every record's republished outcomes are acknowledged (so it is marked done) and every
+    /// instance's final commit returned. The run fails if a partition moves while it is timed.
+    func assetForge(group: String, instances count: Int = 1) async throws -> RunMeasurement {
         let progress = HandledCounter(target: events)
-        let intake = EventIntake(
-            consumer: consumer, deadLetterProducer: producer,
-            archive: FileDeadLetterArchive(directory: scratch.appending(path: "dlq")),
-            configuration: intakeConfiguration, logger: logger,
-            handler: { delivery in
-                progress.starting()
-                try await eventPlanner.handle(delivery)
-                progress.handled()
-            })
-        let intakeTask = Task { try await intake.run() }
-        defer { intakeTask.cancel() }
+        var instances: [ReplayInstance] = []
+        do {
+            for _ in 0..<count {
+                instances.append(
+                    try await ReplayInstance.connect(
+                        brokers: brokers, inputTopic: inputTopic, group: group, ledger: ledger, scratch: scratch,
+                        progress: progress, logger: logger))
+            }
+        } catch {
+            for instance in instances { await instance.close() }
+            throw error
+        }
+        let rebalances = RebalanceWatch()
+        let watchers = instances.map { rebalances.watch($0.consumer) }
+        var running: [Task<Void, any Error>] = []
+        do {
+            try await waitForEvenAssignment(instances.map(\.consumer))
+            rebalances.arm()
+            running = instances.map { instance in Task { try await instance.intake.run() } }
+            let measurement = try await timeReplay(instances, progress: progress)
+            let moved = rebalances.moved
+            guard moved.isEmpty else {
+                throw BenchmarkFailure("partitions moved while the run was timed: \(moved)")
+            }
+            await stop(running, watchers, instances)
+            return measurement
+        } catch {
+            await stop(running, watchers, instances)
+            throw error
+        }
+    }
+
+    /// Waits until all records were handled, the republished outcomes acknowledged and the offsets committed.
+    private func timeReplay(_ instances: [ReplayInstance], progress: HandledCounter) async throws -> RunMeasurement {
         guard await progress.waitForAll(timeout: .seconds(600)) else {
             throw BenchmarkFailure("AssetForge handled \(progress.count) of \(events) events within 600 s")
         }
         let drainBound = Duration.seconds(120)
         let drainStart = ContinuousClock.now
-        await eventPlanner.finishRepublishing(within: drainBound)
+        await withTaskGroup(of: Void.self) { group in
+            for instance in instances {
+                group.addTask { await instance.eventPlanner.finishRepublishing(within: drainBound) }
+            }
+        }
         guard ContinuousClock.now - drainStart < drainBound else {
             throw BenchmarkFailure("republished outcomes were not all acknowledged within \(drainBound)")
         }
-        try await consumer.commit()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for instance in instances {
+                group.addTask { try await instance.consumer.commit() }
+            }
+            try await group.waitForAll()
+        }
         let end = ContinuousClock.now
         let endCPU = ProcessCPU.seconds()
-        guard let (start, startCPU) = progress.start else {
+        let endMachine = MachineCPU.now()
+        guard let (start, startCPU, startMachine) = progress.start else {
             throw BenchmarkFailure("no delivery was timed")
         }
-        intakeTask.cancel()
-        _ = await intakeTask.result
-        try? await consumer.close()
-        await producer.close()
-        await ledger.close()
-        let seconds = (end - start).seconds
         return RunMeasurement(
-            events: events, produced: envelopes.count, seconds: seconds, cpuSeconds: endCPU - startCPU)
+            events: events, produced: envelopes.count, seconds: (end - start).seconds, cpuSeconds: endCPU - startCPU,
+            machineBusy: endMachine.busyFraction(since: startMachine))
+    }
+
+    /// Waits (at most 60 s) until the group has given each partition of the input topic to exactly one of
+    /// `consumers`, evenly, and that assignment has held for half a second.
+    private func waitForEvenAssignment(_ consumers: [KafkaConsumer]) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var evenSince: ContinuousClock.Instant?
+        var sizes: [Int] = []
+        while ContinuousClock.now < deadline {
+            let assignments = consumers.map { $0.assignment().filter { $0.topic == inputTopic } }
+            sizes = assignments.map(\.count)
+            let covered = Set(assignments.joined()).count == partitions && sizes.reduce(0, +) == partitions
+            if covered, let largest = sizes.max(), let smallest = sizes.min(), largest - smallest <= 1 {
+                let since = evenSince ?? ContinuousClock.now
+                evenSince = since
+                if ContinuousClock.now - since >= .milliseconds(500) { return }
+            } else {
+                evenSince = nil
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchmarkFailure("the group did not spread \(partitions) partitions evenly within 60 s: \(sizes)")
+    }
+
+    private func stop(
+        _ running: [Task<Void, any Error>], _ watchers: [Task<Void, Never>], _ instances: [ReplayInstance]
+    ) async {
+        for task in running { task.cancel() }
+        for task in running { _ = await task.result }
+        for watcher in watchers { watcher.cancel() }
+        for instance in instances { await instance.close() }
     }
 
     /// The C relay loop: consume one, produce the same 4 envelopes' bytes, store the offset once acknowledged.

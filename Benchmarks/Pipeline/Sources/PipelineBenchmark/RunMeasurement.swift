@@ -8,6 +8,8 @@ struct RunMeasurement: Sendable {
     var seconds: Double
     /// CPU seconds of the whole process during the timed part.
     var cpuSeconds: Double
+    /// The busy share of the whole machine's CPUs during the timed part (0…1; every process, the broker's too).
+    var machineBusy: Double = 0
 
     var eventsPerSecond: Double { Double(events) / seconds }
     var cpuMicrosecondsPerEvent: Double { cpuSeconds * 1e6 / Double(events) }

@@ -13,13 +13,28 @@ let benchmarkLogger = Logger(label: "pipeline-benchmark")
 
 do {
     let options = try BenchmarkOptions(arguments: CommandLine.arguments)
-    switch options.workload {
-    case "replay":
-        try await ReplayBenchmark(options: options, logger: benchmarkLogger).run()
-    case "video":
-        try await VideoBenchmark(options: options, logger: benchmarkLogger).run()
-    default:
-        throw BenchmarkFailure("unknown workload \(options.workload)\n\(BenchmarkOptions.usage)")
+    let known = ["replay", "ledger", "instances", "video"]
+    if let unknown = options.workloads.first(where: { !known.contains($0) }) {
+        throw BenchmarkFailure("unknown workload \(unknown)\n\(BenchmarkOptions.usage)")
+    }
+    // Before any workload runs: a missing or wrong URL should not surface after a long first one.
+    for workload in options.workloads where workload == "ledger" || workload == "instances" {
+        _ = try options.postgresLedger(for: workload)
+    }
+    for workload in options.workloads {
+        if options.workloads.count > 1 { print("## workload \(workload)") }
+        switch workload {
+        case "replay":
+            try await ReplayBenchmark(options: options, logger: benchmarkLogger).run()
+        case "ledger":
+            try await LedgerBenchmark(options: options, logger: benchmarkLogger).run()
+        case "instances":
+            try await InstancesBenchmark(options: options, logger: benchmarkLogger).run()
+        case "video":
+            try await VideoBenchmark(options: options, logger: benchmarkLogger).run()
+        default:
+            throw BenchmarkFailure("unknown workload \(workload)")
+        }
     }
 } catch {
     FileHandle.standardError.write(Data("pipeline-benchmark: \(error)\n".utf8))
