@@ -20,27 +20,15 @@ struct SharedAccountLimitsTests {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
         try await PostgresTestDatabase.withFresh(logger: PipelineHarness.logger) { database in
-            let url = try database.url()
-            let location = try LedgerLocation(parsing: url)
-            var stores: [PostgresLedgerStore] = []
-            var fleets: [ProviderFleet] = []
-            for instance in ["instance-a", "instance-b"] {
-                let store = try #require(
-                    try await LedgerOpener.open(location, logger: PipelineHarness.logger) as? PostgresLedgerStore)
-                stores.append(store)
-                var options = ProviderFleetOptions()
+            let (stores, fleets) = try await Self.twoInstances(
+                on: database, configuration: configuration, http: http
+            ) { options in
                 var kling = ProviderWorkerConfiguration.defaults(
                     for: .kling, settings: configuration.providers.settings(for: .kling))
                 kling.maxInFlight = 2  // each instance alone would allow 2, so 4 together without sharing
                 kling.videoPolling = PollingSchedule(
                     firstPoll: .milliseconds(200), interval: .milliseconds(200), maxInterval: .milliseconds(300))
                 options.workers[.kling] = kling
-                options.sharedLimits = PostgresAccountLimits(
-                    store: store, owner: instance, holdDuration: .seconds(30), logger: PipelineHarness.logger)
-                fleets.append(
-                    ProviderFleet.live(
-                        providers: configuration.providers, httpClient: http, options: options,
-                        logger: PipelineHarness.logger))
             }
             let image = try #require(URL(string: harness.sampleURL("lamp")))
             let fleetsToUse = fleets
@@ -76,15 +64,10 @@ struct SharedAccountLimitsTests {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
         try await PostgresTestDatabase.withFresh(logger: PipelineHarness.logger) { database in
-            let location = try LedgerLocation(parsing: try database.url())
-            var stores: [PostgresLedgerStore] = []
-            var fleets: [ProviderFleet] = []
             let cap = Decimal(string: "0.5") ?? 0
-            for instance in ["instance-a", "instance-b"] {
-                let store = try #require(
-                    try await LedgerOpener.open(location, logger: PipelineHarness.logger) as? PostgresLedgerStore)
-                stores.append(store)
-                var options = ProviderFleetOptions()
+            let (stores, fleets) = try await Self.twoInstances(
+                on: database, configuration: configuration, http: http
+            ) { options in
                 options.routes = [.textToImage: [.wanx]]
                 var wanx = ProviderWorkerConfiguration.defaults(
                     for: .wanx, settings: configuration.providers.settings(for: .wanx))
@@ -95,12 +78,6 @@ struct SharedAccountLimitsTests {
                 wanx.imagePolling = PollingSchedule(
                     firstPoll: .milliseconds(200), interval: .milliseconds(200), maxInterval: .milliseconds(300))
                 options.workers[.wanx] = wanx
-                options.sharedLimits = PostgresAccountLimits(
-                    store: store, owner: instance, holdDuration: .seconds(30), logger: PipelineHarness.logger)
-                fleets.append(
-                    ProviderFleet.live(
-                        providers: configuration.providers, httpClient: http, options: options,
-                        logger: PipelineHarness.logger))
             }
             // One image at a time, alternating instances, so that each finishes (and books its cost) before the next.
             var made = 0, refused = 0
@@ -125,6 +102,33 @@ struct SharedAccountLimitsTests {
             #expect(try await stores[1].spent(provider: "wanx", day: day) <= cap)
             for store in stores { await store.close() }
         }
+    }
+}
+
+extension SharedAccountLimitsTests {
+    /// Two instances on `database`: a ledger store each and a live fleet each, with `configure`d options and the
+    /// instance's ``PostgresAccountLimits``.
+    static func twoInstances(
+        on database: PostgresTestDatabase, configuration: AssetForgeConfiguration, http: HTTPClient,
+        configure: (inout ProviderFleetOptions) -> Void
+    ) async throws -> (stores: [PostgresLedgerStore], fleets: [ProviderFleet]) {
+        let location = try LedgerLocation(parsing: try database.url())
+        var stores: [PostgresLedgerStore] = []
+        var fleets: [ProviderFleet] = []
+        for instance in ["instance-a", "instance-b"] {
+            let store = try #require(
+                try await LedgerOpener.open(location, logger: PipelineHarness.logger) as? PostgresLedgerStore)
+            stores.append(store)
+            var options = ProviderFleetOptions()
+            configure(&options)
+            options.sharedLimits = PostgresAccountLimits(
+                store: store, owner: instance, holdDuration: .seconds(30), logger: PipelineHarness.logger)
+            fleets.append(
+                ProviderFleet.live(
+                    providers: configuration.providers, httpClient: http, options: options,
+                    logger: PipelineHarness.logger))
+        }
+        return (stores, fleets)
     }
 }
 

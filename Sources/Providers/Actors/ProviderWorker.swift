@@ -141,7 +141,7 @@ public actor ProviderWorker {
             try await acquireSlot(for: task.assetID)
             holders.insert(task.taskID)
             reserve(task.reservedCNY, for: task.taskID)
-            await reserveShared(task.reservedCNY, for: task.taskID, cap: nil)
+            await reserveShared(task.reservedCNY, for: task.taskID)
         }
         do {
             let output: ProviderOutput
@@ -414,12 +414,12 @@ public actor ProviderWorker {
     }
 
     /// Records `amount` as reserved in the shared budget whatever the cap (a task already running).
-    private func reserveShared(_ amount: Decimal, for key: String, cap: Decimal?) async {
+    private func reserveShared(_ amount: Decimal, for key: String) async {
         guard let shared, budget.cap != nil else { return }
         let id = UUID().uuidString
         do {
             if try await shared.reserveSpend(
-                provider: provider, day: budget.dayKey(at: now()), reservation: id, amount: amount, cap: cap)
+                provider: provider, day: budget.dayKey(at: now()), reservation: id, amount: amount, cap: nil)
             {
                 sharedReservations[key] = id
             }
