@@ -15,6 +15,13 @@ struct IdempotencyKeyTests {
         #expect(IdempotencyKey(["a": "bc", "d": "e"]).value != IdempotencyKey(["a": "b", "cd": "e"]).value)
     }
 
+    @Test func keysStayTheSameAcrossVersions() {
+        // Recorded keys must be found again by replays: this value is SHA-256 over
+        // "4:kind4:copy3:sku6:MUG-016:locale5:de_DE4:note10:Käse 🧀" (lengths in UTF-8 bytes), computed independently.
+        let key = IdempotencyKey(["kind": "copy", "sku": "MUG-01", "locale": "de_DE", "note": "Käse 🧀"]).value
+        #expect(key == "347de7d9cf3b14d9ac26f4140e83c5cdc5f93c29cb9ccd90675e110574f18b61")
+    }
+
     @Test func signingParametersDoNotChangeTheSourceReference() {
         let ossA = "https://b.oss-cn-hangzhou.aliyuncs.com/p/mug.png?Expires=1&OSSAccessKeyId=AK&Signature=s1"
         let ossB = "https://B.oss-cn-hangzhou.aliyuncs.com/p/mug.png?OSSAccessKeyId=AK&Expires=2&Signature=s2#x"
@@ -29,6 +36,15 @@ struct IdempotencyKeyTests {
 
 @Suite("Planner")
 struct PlannerTests {
+    @Test func promptTemplatesAreFilledInOnePass() {
+        let values = ["title": "Mug {brand}", "brand": "Acme", "category": ""]
+        #expect(Planner.fill("{title} by {brand}{category}.", values) == "Mug {brand} by Acme.")
+        #expect(Planner.fill("{unknown} {title", values) == "{unknown} {title")
+        #expect(Planner.fill("{{brand}}", values) == "{Acme}")
+        #expect(Planner.fill("", values) == "")
+        #expect(Planner.fill("茶杯 {brand} 🍵", values) == "茶杯 Acme 🍵")
+    }
+
     static func listed(
         id: String = "e-1", sku: String = "MUG-1", url: String = "https://cdn.example/mug.png?Signature=a",
         languages: [String] = ["en", "de"], assets: [AssetKind]? = nil, revision: Int = 0

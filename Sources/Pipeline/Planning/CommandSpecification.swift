@@ -66,12 +66,17 @@ public enum CommandSpecification: Sendable, Hashable, Codable {
 
     /// JSON bytes (sorted keys, so equal specifications are equal bytes).
     public func encoded() -> [UInt8] {
+        // Encoding these plain value types cannot fail.
+        (try? Array(Self.encoder.encode(self))) ?? []
+    }
+
+    /// One encoder for every specification (configured once, never changed, so sharing it is safe).
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        // Encoding these plain value types cannot fail.
-        return (try? Array(encoder.encode(self))) ?? []
-    }
+        return encoder
+    }()
 
     /// Decodes a stored specification.
     public static func decode(_ bytes: [UInt8]) throws -> CommandSpecification {

@@ -20,13 +20,33 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     public init(parts: [(name: String, value: String)]) {
         var hasher = SHA256()
         for (name, value) in parts {
-            for text in [name, value] {
-                let bytes = Array(text.utf8)
-                hasher.update(data: Array("\(bytes.count):".utf8))
-                hasher.update(data: bytes)
-            }
+            Self.append(name, to: &hasher)
+            Self.append(value, to: &hasher)
         }
-        value = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        value = Self.hexadecimal(hasher.finalize())
+    }
+
+    /// Feeds `text` to `hasher` as its UTF-8 length in decimal, a colon, and its UTF-8 bytes.
+    private static func append(_ text: String, to hasher: inout SHA256) {
+        var text = text
+        text.withUTF8 { bytes in
+            hasher.update(data: Array("\(bytes.count):".utf8))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        }
+    }
+
+    /// The digest as lowercase hexadecimal digits.
+    private static func hexadecimal(_ digest: SHA256.Digest) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: SHA256.Digest.byteCount * 2) { output in
+            var index = 0
+            for byte in digest {
+                output[index] = digits.utf8Start[Int(byte >> 4)]
+                output[index + 1] = digits.utf8Start[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
+        }
     }
 
     public var description: String { value }

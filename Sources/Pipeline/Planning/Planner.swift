@@ -92,7 +92,7 @@ public struct Planner: Sendable {
         let promotion = event.data
         var video = CommandSpecification.Video(
             imageURL: promotion.sceneImageUrl, sceneAssetID: nil,
-            prompt: promotion.video.prompt ?? recipe.videoPrompt.replacingOccurrences(of: "{title}", with: promotion.sku),
+            prompt: promotion.video.prompt ?? Self.fill(recipe.videoPrompt, ["title": promotion.sku]),
             durationSeconds: promotion.video.durationSeconds, aspectRatio: promotion.video.aspectRatio.rawValue,
             tier: recipe.videoTier)
         let variant = Self.videoVariant(video)
@@ -149,9 +149,31 @@ public struct Planner: Sendable {
     }
 
     private func fill(_ template: String, _ product: ProductListed) -> String {
-        template.replacingOccurrences(of: "{title}", with: product.title)
-            .replacingOccurrences(of: "{category}", with: product.category ?? "")
-            .replacingOccurrences(of: "{brand}", with: product.brand ?? "")
+        Self.fill(template, ["title": product.title, "category": product.category ?? "", "brand": product.brand ?? ""])
+    }
+
+    /// `template` with every `{name}` that `values` has replaced by its value, in one pass: text inserted from a
+    /// value is not searched again, and other braces stay as they are.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var result = ""
+        result.reserveCapacity(template.utf8.count + 64)
+        let text = template.utf8
+        var copied = text.startIndex
+        var position = text.startIndex
+        while let open = text[position...].firstIndex(of: UInt8(ascii: "{")) {
+            guard let close = text[text.index(after: open)...].firstIndex(of: UInt8(ascii: "}")) else { break }
+            let name = String(Substring(text[text.index(after: open)..<close]))
+            if let value = values[name] {
+                result += Substring(text[copied..<open])
+                result += value
+                copied = text.index(after: close)
+                position = copied
+            } else {
+                position = text.index(after: open)
+            }
+        }
+        result += Substring(text[copied...])
+        return result
     }
 }
 
