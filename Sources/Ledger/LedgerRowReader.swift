@@ -41,14 +41,35 @@ extension LedgerRowReader {
         try optionalInteger(column).map(LedgerMilliseconds.date)
     }
 
-    /// The entry in the row.
-    func entry() throws(LedgerError) -> LedgerEntry {
-        let kindName = try text("kind")
-        guard let kind = AssetKind(rawValue: kindName) else { throw damaged("has an unknown kind \(kindName)") }
+    /// The state in the row.
+    func state() throws(LedgerError) -> LedgerState {
         let stateName = try text("state")
         guard let state = LedgerState(rawValue: stateName) else {
             throw damaged("has an unknown state \(stateName)")
         }
+        return state
+    }
+
+    /// The envelope in the row, `nil` when it has none.
+    func envelope() throws(LedgerError) -> LedgerEnvelope? {
+        guard let topic = try optionalText("envelope_topic") else { return nil }
+        return LedgerEnvelope(
+            topic: topic, eventID: try text("envelope_event_id"), key: try bytes("envelope_key"),
+            value: try bytes("envelope_value"))
+    }
+
+    /// The outcome in a row of the ``RecordedOutcome`` columns (`key`, `state`, `resolved_to`, `envelope_*`).
+    func recordedOutcome() throws(LedgerError) -> RecordedOutcome {
+        RecordedOutcome(
+            key: try text("key"), state: try state(), resolvedTo: try optionalText("resolved_to"),
+            envelope: try envelope())
+    }
+
+    /// The entry in the row.
+    func entry() throws(LedgerError) -> LedgerEntry {
+        let kindName = try text("kind")
+        guard let kind = AssetKind(rawValue: kindName) else { throw damaged("has an unknown kind \(kindName)") }
+        let state = try state()
         let command = LedgerCommand(
             key: try text("key"), sku: try text("sku"), kind: kind, variant: try optionalText("variant"),
             locale: try optionalText("locale"), role: try optionalText("role"), revision: try integer("revision"),
@@ -69,12 +90,7 @@ extension LedgerRowReader {
             }
             cost = parsed
         }
-        var envelope: LedgerEnvelope?
-        if let topic = try optionalText("envelope_topic") {
-            envelope = LedgerEnvelope(
-                topic: topic, eventID: try text("envelope_event_id"), key: try bytes("envelope_key"),
-                value: try bytes("envelope_value"))
-        }
+        let envelope = try envelope()
         var lease: Lease?
         if let owner = try optionalText("lease_owner") {
             lease = Lease(

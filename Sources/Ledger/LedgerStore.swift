@@ -11,6 +11,10 @@ public protocol LedgerStore: Sendable {
     /// and returns, in order, each command's entry after the call and whether this call created it.
     func plan(_ commands: [LedgerCommand], now: Date) async throws(LedgerError) -> [PlanOutcome]
 
+    /// The outcomes of the keys among `keys` that are recorded, by key (absent keys are not in the ledger). The
+    /// replay path's look-up: it reads only what ``RecordedOutcome`` holds.
+    func recordedOutcomes(keys: [String]) async throws(LedgerError) -> [String: RecordedOutcome]
+
     /// The entry for `key`, or `nil`.
     func entry(_ key: String) async throws(LedgerError) -> LedgerEntry?
 

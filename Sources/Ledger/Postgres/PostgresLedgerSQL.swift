@@ -42,6 +42,12 @@ enum PostgresLedgerSQL {
     }
 
     /// $1 keys (text[]).
+    /// $1 keys: the columns of a `RecordedOutcome`.
+    static let selectOutcomes = """
+        SELECT key, state, resolved_to, envelope_topic, envelope_event_id, envelope_key, envelope_value
+        FROM commands WHERE key = ANY($1::text[])
+        """
+
     static let selectMany = "SELECT \(columns) FROM commands WHERE key = ANY($1::text[])"
 
     /// $1 key.

@@ -106,6 +106,23 @@ public final class PostgresLedgerStore: LedgerStore {
         }
     }
 
+    /// See ``LedgerStore/recordedOutcomes(keys:)``. One statement, whatever the number of keys.
+    public func recordedOutcomes(keys: [String]) async throws(LedgerError) -> [String: RecordedOutcome] {
+        guard !keys.isEmpty else { return [:] }
+        let action = "reading the outcomes of \(keys.count) entries"
+        return try await client.withSession(action: action) { session throws(LedgerError) in
+            var binds = PostgresBindings()
+            binds.append(Array(Set(keys)))
+            let rows = try await session.query(SQL.selectOutcomes, binds, action: action)
+            var outcomes: [String: RecordedOutcome] = [:]
+            for row in rows {
+                let outcome = try session.row(row).recordedOutcome()
+                outcomes[outcome.key] = outcome
+            }
+            return outcomes
+        }
+    }
+
     /// See ``LedgerStore/entry(_:)``.
     public func entry(_ key: String) async throws(LedgerError) -> LedgerEntry? {
         let action = "reading \(key)"

@@ -23,6 +23,12 @@ enum SQLiteLedgerSQL {
     /// ?1 key.
     static let exists = "SELECT 1 AS found FROM commands WHERE key = ?1"
 
+    /// `count` keys: the columns of a `RecordedOutcome`.
+    static func selectOutcomes(count: Int) -> String {
+        "SELECT key, state, resolved_to, envelope_topic, envelope_event_id, envelope_key, envelope_value "
+            + "FROM commands WHERE key IN (\(placeholders(count, from: 1)))"
+    }
+
     /// `count` keys.
     static func selectMany(count: Int) -> String {
         "SELECT * FROM commands WHERE key IN (\(placeholders(count, from: 1)))"

@@ -117,6 +117,26 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    /// See ``LedgerStore/recordedOutcomes(keys:)``.
+    public func recordedOutcomes(keys: [String]) async throws(LedgerError) -> [String: RecordedOutcome] {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return [:] }
+        return try await connection.withSession { session throws(LedgerError) in
+            var outcomes: [String: RecordedOutcome] = [:]
+            for start in stride(from: 0, to: unique.count, by: SQL.maximumListLength) {
+                let chunk = unique[start..<min(start + SQL.maximumListLength, unique.count)]
+                let rows = try await session.query(
+                    SQL.selectOutcomes(count: chunk.count), chunk.map { .text($0) },
+                    action: "reading the outcomes of \(unique.count) entries")
+                for row in rows {
+                    let outcome = try session.row(row).recordedOutcome()
+                    outcomes[outcome.key] = outcome
+                }
+            }
+            return outcomes
+        }
+    }
+
     /// See ``LedgerStore/entry(_:)``.
     public func entry(_ key: String) async throws(LedgerError) -> LedgerEntry? {
         try await connection.withSession { session throws(LedgerError) in

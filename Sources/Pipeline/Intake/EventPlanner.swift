@@ -79,6 +79,9 @@ public final class EventPlanner: Sendable {
     }
 
     private func process(_ delivery: IntakeDelivery) async throws {
+        if case .productListed(let listed) = delivery.event, try await replay(keys: planner.keys(for: listed), delivery) {
+            return
+        }
         let commands = try await planner.commands(for: delivery.event, ledger: ledger, now: Date())
         let outcomes = try await ledger.plan(commands, now: Date())
         let created = outcomes.filter(\.created).count
@@ -86,21 +89,13 @@ public final class EventPlanner: Sendable {
         var republish: [LedgerEnvelope] = []
         if republishOnReplay {
             for outcome in outcomes where !outcome.created {
-                var entry = outcome.entry
-                if entry.state == .resolved, let target = entry.resolvedTo, let resolved = try await ledger.entry(target) {
-                    entry = resolved
-                }
-                if entry.state == .published || entry.state == .failed, let envelope = entry.envelope {
-                    republish.append(envelope)
-                }
+                let entry = outcome.entry
+                let recorded = RecordedOutcome(
+                    key: entry.key, state: entry.state, resolvedTo: entry.resolvedTo, envelope: entry.envelope)
+                if let envelope = try await envelopeToRepublish(recorded) { republish.append(envelope) }
             }
         }
-        if republish.isEmpty {
-            delivery.markDone()
-        } else {
-            // Marked done in the background once the broker has the copies: replays run at the broker's pace.
-            await republisher.republish(republish, then: delivery)
-        }
+        await finish(delivery, republishing: republish)
         logger.debug(
             "event planned",
             metadata: [
@@ -109,6 +104,53 @@ public final class EventPlanner: Sendable {
                 "republished": "\(republish.count)",
             ])
         if created > 0 { try await applyBackpressure() }
+    }
+
+    /// Handles a replayed delivery whose every key is already recorded from the recorded outcomes alone, without
+    /// building its commands (the common case of a backfill). Returns false, having done nothing, when a key is new.
+    private func replay(keys: [String], _ delivery: IntakeDelivery) async throws -> Bool {
+        guard !keys.isEmpty else { return false }
+        let recorded = try await ledger.recordedOutcomes(keys: keys)
+        guard keys.allSatisfy({ recorded[$0] != nil }) else { return false }
+        var republish: [LedgerEnvelope] = []
+        if republishOnReplay {
+            for key in keys {
+                if let outcome = recorded[key], let envelope = try await envelopeToRepublish(outcome) {
+                    republish.append(envelope)
+                }
+            }
+        }
+        await finish(delivery, republishing: republish)
+        logger.debug(
+            "event replayed",
+            metadata: [
+                "event.id": "\(delivery.event.reference.id)", "event.type": "\(delivery.event.type)",
+                "sku": "\(delivery.event.sku)", "commands": "\(keys.count)", "republished": "\(republish.count)",
+            ])
+        return true
+    }
+
+    /// The outcome event to republish for a recorded command: its own, or that of the key it was resolved to, once
+    /// the command has finished (published or failed); `nil` while it is unfinished.
+    private func envelopeToRepublish(_ outcome: RecordedOutcome) async throws -> LedgerEnvelope? {
+        var outcome = outcome
+        if outcome.state == .resolved, let target = outcome.resolvedTo,
+            let resolved = try await ledger.recordedOutcomes(keys: [target])[target]
+        {
+            outcome = resolved
+        }
+        guard outcome.state == .published || outcome.state == .failed else { return nil }
+        return outcome.envelope
+    }
+
+    /// Marks `delivery` done, after the broker has acknowledged the copies of `republish` when there are any.
+    private func finish(_ delivery: IntakeDelivery, republishing republish: [LedgerEnvelope]) async {
+        if republish.isEmpty {
+            delivery.markDone()
+        } else {
+            // Marked done in the background once the broker has the copies: replays run at the broker's pace.
+            await republisher.republish(republish, then: delivery)
+        }
     }
 
     /// Pauses consumption while too many commands are unfinished.

@@ -44,8 +44,52 @@ public struct Planner: Sendable {
     /// The commands for a listed product.
     public func commands(for event: CloudEvent<ProductListed>) -> [LedgerCommand] {
         let product = event.data
+        return items(for: product).map { item in
+            switch item {
+            case .image(let index, let style, let key):
+                let specification = CommandSpecification.marketingImage(
+                    .init(
+                        sourceImageURL: product.sourceImageUrl, prompt: fill(style.prompt, product),
+                        negativePrompt: style.negativePrompt, width: recipe.imageWidth, height: recipe.imageHeight))
+                return LedgerCommand(
+                    key: key, sku: product.sku, kind: .marketingImage, variant: style.name,
+                    role: index == 0 ? Recipe.sceneImageRole : nil, revision: product.revision,
+                    specification: specification.encoded(), sourceEvent: event.reference)
+            case .copy(let language, let key):
+                var attributes = product.attributes
+                if let brand = product.brand { attributes["brand"] = brand }
+                if let category = product.category { attributes["category"] = category }
+                if let description = product.description { attributes["description"] = description }
+                let specification = CommandSpecification.copy(
+                    .init(productName: product.title, attributes: attributes, language: language, tone: recipe.copyTone))
+                return LedgerCommand(
+                    key: key, sku: product.sku, kind: .copy, locale: language, revision: product.revision,
+                    specification: specification.encoded(), sourceEvent: event.reference)
+            }
+        }
+    }
+
+    /// The keys of ``commands(for:)-(CloudEvent<ProductListed>)``, in the same order, without building the commands
+    /// (a replay needs only the keys to find what was recorded).
+    public func keys(for event: CloudEvent<ProductListed>) -> [String] {
+        items(for: event.data).map { item in
+            switch item {
+            case .image(_, _, let key), .copy(_, let key): key
+            }
+        }
+    }
+
+    /// One command of a listed product, with its key.
+    private enum Item {
+        case image(index: Int, style: Recipe.ImageStyle, key: String)
+        case copy(language: String, key: String)
+    }
+
+    /// A listed product's commands by the recipe: one image per style, then one copy per language, limited to the
+    /// kinds the product asks for.
+    private func items(for product: ProductListed) -> [Item] {
         let kinds = product.assets ?? recipe.defaultProductKinds
-        var commands: [LedgerCommand] = []
+        var items: [Item] = []
         if kinds.contains(.marketingImage) {
             let source = SourceImageReference.normalize(product.sourceImageUrl)
             for (index, style) in recipe.imageStyles.enumerated() {
@@ -54,15 +98,7 @@ public struct Planner: Sendable {
                     "sku": product.sku, "source": source, "prompt-template": "\(recipe.promptTemplateVersion)",
                     "size": "\(recipe.imageWidth)x\(recipe.imageHeight)", "revision": "\(product.revision)",
                 ])
-                let specification = CommandSpecification.marketingImage(
-                    .init(
-                        sourceImageURL: product.sourceImageUrl, prompt: fill(style.prompt, product),
-                        negativePrompt: style.negativePrompt, width: recipe.imageWidth, height: recipe.imageHeight))
-                commands.append(
-                    LedgerCommand(
-                        key: key.value, sku: product.sku, kind: .marketingImage, variant: style.name,
-                        role: index == 0 ? Recipe.sceneImageRole : nil, revision: product.revision,
-                        specification: specification.encoded(), sourceEvent: event.reference))
+                items.append(.image(index: index, style: style, key: key.value))
             }
         }
         if kinds.contains(.copy) {
@@ -72,19 +108,10 @@ public struct Planner: Sendable {
                     "sku": product.sku, "prompt-template": "\(recipe.promptTemplateVersion)",
                     "revision": "\(product.revision)",
                 ])
-                var attributes = product.attributes
-                if let brand = product.brand { attributes["brand"] = brand }
-                if let category = product.category { attributes["category"] = category }
-                if let description = product.description { attributes["description"] = description }
-                let specification = CommandSpecification.copy(
-                    .init(productName: product.title, attributes: attributes, language: language, tone: recipe.copyTone))
-                commands.append(
-                    LedgerCommand(
-                        key: key.value, sku: product.sku, kind: .copy, locale: language, revision: product.revision,
-                        specification: specification.encoded(), sourceEvent: event.reference))
+                items.append(.copy(language: language, key: key.value))
             }
         }
-        return commands
+        return items
     }
 
     /// The video command of a promotion, given the SKU's scene image key when there is one.

@@ -31,6 +31,9 @@ struct LedgerConformance: Sendable {
     static let checks: [Check] = [
         Check(name: "plan creates, then replays unchanged") { try await $0.planCreatesThenReplays() },
         Check(name: "duplicate keys in one plan: the first wins") { try await $0.duplicateKeysInOnePlan() },
+        Check(name: "recorded outcomes of known keys only, with state, resolution and envelope") {
+            try await $0.recordedOutcomesOfKnownKeys()
+        },
         Check(name: "claim takes the oldest planned, up to the limit") { try await $0.claimHonoursLimitAndOrder() },
         Check(name: "a claimed entry is nobody else's until its lease expires") {
             try await $0.claimsAreExclusiveUntilExpiry()
@@ -117,6 +120,39 @@ struct LedgerConformance: Sendable {
     }
 
     // MARK: Claims
+
+    func recordedOutcomesOfKnownKeys() async throws {
+        try await factory.withStore { store in
+            #expect(try await store.recordedOutcomes(keys: []).isEmpty)
+            _ = try await store.plan([F.command(1), F.command(2), F.command(3)], now: F.t0)
+            let envelope = LedgerEnvelope(
+                topic: "asset.ready", eventID: "event-1", key: Array("SKU-1".utf8), value: [0x7B, 0x00, 0xFF, 0x7D])
+            var published = LedgerUpdate(state: .published)
+            published.envelope = envelope
+            published.progress = [1, 2, 3]
+            let first = try #require(try await store.claim(key: F.key(1), owner: "A", leaseDuration: Self.lease, now: F.t0))
+            _ = try await store.update(F.key(1), lease: try #require(first.lease), published, now: F.at(1))
+            var resolved = LedgerUpdate(state: .resolved)
+            resolved.resolvedTo = F.key(1)
+            let second = try #require(try await store.claim(key: F.key(2), owner: "A", leaseDuration: Self.lease, now: F.t0))
+            _ = try await store.update(F.key(2), lease: try #require(second.lease), resolved, now: F.at(2))
+
+            // Unknown keys are absent; a repeated key is answered once.
+            let outcomes = try await store.recordedOutcomes(keys: [F.key(1), F.key(2), F.key(3), F.key(404), F.key(1)])
+            #expect(outcomes.count == 3)
+            #expect(outcomes[F.key(1)] == RecordedOutcome(key: F.key(1), state: .published, envelope: envelope))
+            #expect(outcomes[F.key(2)] == RecordedOutcome(key: F.key(2), state: .resolved, resolvedTo: F.key(1)))
+            #expect(outcomes[F.key(3)] == RecordedOutcome(key: F.key(3), state: .planned))
+            #expect(outcomes[F.key(404)] == nil)
+
+            // More keys than one statement's list takes (SQLite binds at most 500 per statement).
+            let many = (10..<1_210).map { F.command($0) }
+            _ = try await store.plan(many, now: F.t0)
+            let manyOutcomes = try await store.recordedOutcomes(keys: many.map(\.key) + [F.key(404)])
+            #expect(manyOutcomes.count == many.count)
+            #expect(manyOutcomes.values.allSatisfy { $0.state == .planned && $0.envelope == nil })
+        }
+    }
 
     func claimHonoursLimitAndOrder() async throws {
         try await factory.withStore { store in
