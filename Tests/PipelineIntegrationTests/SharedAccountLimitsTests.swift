@@ -108,6 +108,35 @@ struct SharedAccountLimitsTests {
 extension SharedAccountLimitsTests {
     /// Two instances on `database`: a ledger store each and a live fleet each, with `configure`d options and the
     /// instance's ``PostgresAccountLimits``.
+    @Test func anInstanceRenewsOnlyWhatItKnowsItHolds() async throws {
+        try await PostgresTestDatabase.withFresh(logger: PipelineHarness.logger) { database in
+            let location = try LedgerLocation(parsing: try database.url())
+            let store = try #require(
+                try await LedgerOpener.open(location, logger: PipelineHarness.logger) as? PostgresLedgerStore)
+            let limits = PostgresAccountLimits(
+                store: store, owner: "instance-a", holdDuration: .seconds(30), logger: PipelineHarness.logger)
+            #expect(try await limits.takeSlot(provider: .kling, holder: "asset-1", limit: 4))
+            #expect(try await limits.takeSlot(provider: .kling, holder: "asset-2", limit: 4))
+            try await limits.renameSlot(provider: .kling, holder: "asset-2", to: "asset-2~parked")
+            #expect(try await limits.reserveSpend(
+                provider: .kling, day: "2026-11-26", reservation: "r-1", amount: 1, cap: nil))
+            #expect(limits.heldCounts == (slots: 2, reservations: 1))
+            try await limits.renewHolds()
+            try await limits.releaseSlot(provider: .kling, holder: "asset-1")
+            try await limits.settleSpend(provider: .kling, day: "2026-11-26", reservation: "r-1", actual: 1)
+            #expect(limits.heldCounts == (slots: 1, reservations: 0))
+            #expect(try await store.slotsHeld(provider: "kling", now: Date()) == 1)
+
+            // A release that fails (here: the ledger is closed) still forgets the slot, so that it is no longer
+            // renewed and lapses instead of staying held while the instance runs.
+            await store.close()
+            await #expect(throws: (any Error).self) {
+                try await limits.releaseSlot(provider: .kling, holder: "asset-2~parked")
+            }
+            #expect(limits.heldCounts == (slots: 0, reservations: 0))
+        }
+    }
+
     static func twoInstances(
         on database: PostgresTestDatabase, configuration: AssetForgeConfiguration, http: HTTPClient,
         configure: (inout ProviderFleetOptions) -> Void

@@ -5,7 +5,8 @@ import PostgresNIO
 ///
 /// - Slots: `provider_slots` has one row per in-flight slot of a provider (`0..<limit`, created as needed). A slot
 ///   is held for a `holder` (the asset id whose task occupies it) by an `owner` (the instance) until `expires_at`;
-///   the owner renews its slots with ``renewAccountHolds(owner:leaseDuration:now:)``, and a dead owner's slots are
+///   the owner renews the slots it knows it holds with
+///   ``renewAccountHolds(owner:slots:reservations:leaseDuration:now:)``, and a dead owner's slots are
 ///   free once they expire. A holder taking its slot again (a command taken over after a crash) gets the same row
 ///   back, so the vendor's task is never counted twice.
 /// - Spend: `provider_spend` has the money spent per provider and billing day; `provider_reservations` the money set
@@ -80,15 +81,31 @@ extension PostgresLedgerStore {
         }
     }
 
-    /// Extends every slot and spend reservation of `owner` to `now + leaseDuration`.
-    public func renewAccountHolds(owner: String, leaseDuration: Duration, now: Date) async throws(LedgerError) {
-        let action = "renewing the slots and reservations of \(owner)"
+    /// Extends the listed slots (by provider and holder) and spend reservations (by id) of `owner` to
+    /// `now + leaseDuration`. Only those: a slot or reservation the owner no longer knows it holds (its release
+    /// failed) is left to expire.
+    public func renewAccountHolds(
+        owner: String, slots: [(provider: String, holder: String)], reservations: [String], leaseDuration: Duration,
+        now: Date
+    ) async throws(LedgerError) {
+        guard !slots.isEmpty || !reservations.isEmpty else { return }
+        let action = "renewing \(slots.count) slot(s) and \(reservations.count) reservation(s) of \(owner)"
         try await client.withSession(action: action) { session throws(LedgerError) in
-            var binds = PostgresBindings()
-            binds.append(owner)
-            binds.append(LedgerMilliseconds.of(now, plus: leaseDuration))
-            _ = try await session.query(AccountSQL.renewSlots, binds, action: action)
-            _ = try await session.query(AccountSQL.renewReservations, binds, action: action)
+            if !slots.isEmpty {
+                var binds = PostgresBindings()
+                binds.append(owner)
+                binds.append(LedgerMilliseconds.of(now, plus: leaseDuration))
+                binds.append(slots.map(\.provider))
+                binds.append(slots.map(\.holder))
+                _ = try await session.query(AccountSQL.renewSlots, binds, action: action)
+            }
+            if !reservations.isEmpty {
+                var binds = PostgresBindings()
+                binds.append(owner)
+                binds.append(LedgerMilliseconds.of(now, plus: leaseDuration))
+                binds.append(reservations)
+                _ = try await session.query(AccountSQL.renewReservations, binds, action: action)
+            }
         }
     }
 
@@ -215,10 +232,15 @@ private enum AccountSQL {
         WHERE provider = $1::text AND holder IS NOT NULL AND expires_at > $2::bigint
         """
 
-    /// $1 owner, $2 expiry.
-    static let renewSlots = "UPDATE provider_slots SET expires_at = $2::bigint WHERE owner = $1::text"
-    /// $1 owner, $2 expiry.
-    static let renewReservations = "UPDATE provider_reservations SET expires_at = $2::bigint WHERE owner = $1::text"
+    /// $1 owner, $2 expiry, $3 providers, $4 holders (pairwise).
+    static let renewSlots = """
+        UPDATE provider_slots SET expires_at = $2::bigint
+        WHERE owner = $1::text AND (provider, holder) IN (SELECT * FROM unnest($3::text[], $4::text[]))
+        """
+    /// $1 owner, $2 expiry, $3 reservation ids.
+    static let renewReservations = """
+        UPDATE provider_reservations SET expires_at = $2::bigint WHERE owner = $1::text AND id = ANY($3::text[])
+        """
     /// $1 lock key.
     static let lock = "SELECT pg_advisory_xact_lock($1::bigint)"
 

@@ -478,10 +478,21 @@ public actor ProviderWorker {
     private func acquireSlot(for holder: String) async throws(ProviderError) {
         try await acquireLocalSlot()
         guard let shared else { return }
+        let waitingSince = clock.now
+        var nextNotice = waitingSince.advanced(by: .seconds(120))
         while true {
             do {
                 if try await shared.takeSlot(provider: provider, holder: holder, limit: configuration.maxInFlight) {
                     return
+                }
+                if clock.now >= nextNotice {
+                    nextNotice = clock.now.advanced(by: .seconds(120))
+                    logger.notice(
+                        "still waiting for a shared slot: every slot of the vendor account is held by some instance",
+                        metadata: [
+                            "asset.id": "\(holder)", "waited": "\(waitingSince.duration(to: clock.now))",
+                            "limit": "\(configuration.maxInFlight)",
+                        ])
                 }
             } catch {
                 logger.warning(

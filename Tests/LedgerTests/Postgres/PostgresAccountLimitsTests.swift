@@ -46,16 +46,32 @@ struct PostgresAccountLimitsTests {
             let store = try await factory.openPostgres()
             func take(_ holder: String, owner: String, at seconds: Int) async throws -> Bool {
                 try await store.takeSlot(
-                    provider: "kling", holder: holder, limit: 2, owner: owner, leaseDuration: Self.hold,
+                    provider: "kling", holder: holder, limit: 3, owner: owner, leaseDuration: Self.hold,
                     now: F.at(seconds: seconds))
             }
             #expect(try await take("dead-1", owner: "dead", at: 0))
             #expect(try await take("alive-1", owner: "alive", at: 0))
-            try await store.renewAccountHolds(owner: "alive", leaseDuration: Self.hold, now: F.at(seconds: 8))
-            // At 11 s the dead owner's slot has lapsed; the renewed one holds until 18 s.
+            #expect(try await take("forgotten-1", owner: "alive", at: 0))
+            // The live owner renews only the slot it knows it holds (its release of "forgotten-1" failed, say), and
+            // naming another owner's slot renews nothing.
+            func reserve(_ id: String, at seconds: Int) async throws -> Bool {
+                try await store.reserveSpend(
+                    provider: "kling", day: "2026-11-26", reservation: id, amount: 1, cap: 2, owner: "alive",
+                    leaseDuration: Self.hold, now: F.at(seconds: seconds))
+            }
+            #expect(try await reserve("r-known", at: 0))
+            #expect(try await reserve("r-forgotten", at: 0))
+            try await store.renewAccountHolds(
+                owner: "alive", slots: [("kling", "alive-1"), ("kling", "dead-1")], reservations: ["r-known"],
+                leaseDuration: Self.hold, now: F.at(seconds: 8))
+            // At 11 s the dead owner's slot and the forgotten one have lapsed; the renewed one holds until 18 s.
             #expect(try await store.slotsHeld(provider: "kling", now: F.at(seconds: 11)) == 1)
             #expect(try await take("new-1", owner: "alive", at: 11))
-            #expect(try await !take("new-2", owner: "alive", at: 12))
+            #expect(try await take("new-2", owner: "alive", at: 11))
+            #expect(try await !take("new-3", owner: "alive", at: 12))
+            // Likewise the forgotten reservation has lapsed and the renewed one still counts against the cap of 2.
+            #expect(try await reserve("r-new", at: 11))
+            #expect(try await !reserve("r-new-2", at: 12))
             await store.close()
         }
     }
