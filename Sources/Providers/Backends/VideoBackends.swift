@@ -36,14 +36,10 @@ public struct KlingBackend: ProviderBackend {
             throw ProviderError(.unsupportedCommand, provider: .kling, message: "Kling does \(CommandKind.video) only")
         }
         let bytes = try await loader.bytes(video.image)
-        do {
-            let frame = try preparer.fit(
-                bytes, aspectWidth: video.aspectRatio.width, aspectHeight: video.aspectRatio.height, mode: video.fit,
-                minimumShortSide: Self.minimumShortSide)
-            return PreparedSubmission(command: command, image: frame, imageReference: Data(frame.png).base64EncodedString())
-        } catch {
-            throw error.providerError(.kling)
-        }
+        let frame = try await preparer.fit(
+            bytes, aspectWidth: video.aspectRatio.width, aspectHeight: video.aspectRatio.height, mode: video.fit,
+            minimumShortSide: Self.minimumShortSide, for: .kling)
+        return PreparedSubmission(command: command, image: frame, imageReference: Data(frame.png).base64EncodedString())
     }
 
     public func submit(_ submission: PreparedSubmission, assetID: String, isRetry: Bool) async throws -> SubmitOutcome {
@@ -128,15 +124,11 @@ public struct HailuoBackend: ProviderBackend {
             throw ProviderError(.unsupportedCommand, provider: .hailuo, message: "Hailuo does \(CommandKind.video) only")
         }
         let bytes = try await loader.bytes(video.image)
-        do {
-            let frame = try preparer.fit(
-                bytes, aspectWidth: video.aspectRatio.width, aspectHeight: video.aspectRatio.height, mode: video.fit,
-                minimumShortSide: 300)
-            return PreparedSubmission(
-                command: command, image: frame, imageReference: "data:image/png;base64," + Data(frame.png).base64EncodedString())
-        } catch {
-            throw error.providerError(.hailuo)
-        }
+        let frame = try await preparer.fit(
+            bytes, aspectWidth: video.aspectRatio.width, aspectHeight: video.aspectRatio.height, mode: video.fit,
+            minimumShortSide: 300, for: .hailuo)
+        return PreparedSubmission(
+            command: command, image: frame, imageReference: "data:image/png;base64," + Data(frame.png).base64EncodedString())
     }
 
     public func submit(_ submission: PreparedSubmission, assetID: String, isRetry: Bool) async throws -> SubmitOutcome {

@@ -33,12 +33,7 @@ public struct WanxBackend: ProviderBackend {
     public func prepare(_ command: GenerationCommand, assetID: String) async throws -> PreparedSubmission {
         guard case .sceneImage(let scene) = command else { return PreparedSubmission(command: command) }
         let photo = try await loader.bytes(scene.productImage)
-        let cutOut: PreparedImage
-        do {
-            cutOut = try preparer.cutOut(photo)
-        } catch {
-            throw error.providerError(.wanx)
-        }
+        let cutOut = try await preparer.cutOut(photo, for: .wanx)
         let reference = try await host.reference(for: cutOut, assetID: assetID)
         return PreparedSubmission(command: command, image: cutOut, imageReference: reference)
     }
@@ -97,11 +92,7 @@ public struct JimengBackend: ProviderBackend {
     public func prepare(_ command: GenerationCommand, assetID: String) async throws -> PreparedSubmission {
         guard case .sceneImage(let scene) = command else { return PreparedSubmission(command: command) }
         let photo = try await loader.bytes(scene.productImage)
-        do {
-            return PreparedSubmission(command: command, image: try preparer.cutOut(photo))
-        } catch {
-            throw error.providerError(.jimeng)
-        }
+        return PreparedSubmission(command: command, image: try await preparer.cutOut(photo, for: .jimeng))
     }
 
     public func submit(_ submission: PreparedSubmission, assetID: String, isRetry: Bool) async throws -> SubmitOutcome {
