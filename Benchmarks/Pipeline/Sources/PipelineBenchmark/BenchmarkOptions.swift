@@ -13,6 +13,7 @@ struct BenchmarkOptions {
     var commands = 10_000
     var taskSeconds = 60
     var pollMilliseconds = 0
+    var simulatorInProcess = false
     var ledgerURL = ""
     var callers = [1, 16]
     var instances = [1, 3]
@@ -24,13 +25,15 @@ struct BenchmarkOptions {
                            [--runs 3] [--callers 1,16] [--ledger PATH]
         pipeline-benchmark --workload instances --ledger-url postgres://… --brokers HOST:PORT [--events 100000]
                            [--runs 3] [--instances 1,3] [--partitions 6] [--ledger PATH]
-        pipeline-benchmark --workload video [--commands 10000] [--task-seconds 60]
+        pipeline-benchmark --workload video [--commands 10000] [--task-seconds 60] [--simulator process|in-process]
           replay:    AssetForge's replay of already-published product.listed events against a C relay loop.
           ledger:    the replay path's ledger operations, SQLite against PostgreSQL: entry(key) of published commands
                      and plan(one event's commands) of planned ones, with each number of concurrent --callers.
           instances: the replay on the PostgreSQL ledger with each number of --instances (in this process, one
                      consumer group), beside one instance on the SQLite ledger.
-          video:     commands in flight against the provider simulator: peak RSS, CPU per poll and per task.
+          video:     commands in flight against the provider simulator: peak RSS, CPU per poll and per task. The
+                     simulator runs in a child process (this executable with --workload simulator) unless
+                     --simulator in-process is given.
           --workload takes a comma-separated list (e.g. ledger,instances): they run in turn, sharing the seeded ledgers.
           --ledger:     where the seeded SQLite ledger is kept (reused when it already holds the events);
                         default .build/pipeline-benchmark/ledger-EVENTS.db under the working directory.
@@ -58,6 +61,11 @@ struct BenchmarkOptions {
             case "--task-seconds": taskSeconds = try Self.number(name, value)
             case "--poll-ms": pollMilliseconds = try Self.number(name, value)
             case "--ledger-url": ledgerURL = value
+            case "--simulator":
+                guard value == "process" || value == "in-process" else {
+                    throw BenchmarkFailure("--simulator is process or in-process, not \(value)")
+                }
+                simulatorInProcess = value == "in-process"
             case "--callers": callers = try Self.numbers(name, value)
             case "--instances": instances = try Self.numbers(name, value)
             default: throw BenchmarkFailure("unknown option \(name)\n\(Self.usage)")

@@ -7,9 +7,10 @@ enum ProcessCPU {
         crl_process_cpu()
     }
 
-    /// Peak resident set size (VmHWM from /proc/self/status), bytes; 0 when unknown.
-    static func peakResidentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    /// Peak resident set size (VmHWM from /proc/PID/status) of this process or of `pid`, bytes; 0 when unknown.
+    static func peakResidentBytes(pid: Int32? = nil) -> Int {
+        let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let digits = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? ""
             return (Int(digits) ?? 0) * 1024

@@ -6,17 +6,50 @@ import NIOCore
 import ProviderSimulator
 import Providers
 
-/// Many video commands in flight at once against the in-process provider simulator, through ``ProviderFleet``
-/// directly (no ledger, no scheduler): peak resident memory, and CPU per poll and per completed task.
+/// Many video commands in flight at once against the provider simulator (in a child process by default), through
+/// ``ProviderFleet`` directly (no ledger, no scheduler): peak resident memory, and CPU per poll and per completed
+/// task.
 struct VideoBenchmark {
     let options: BenchmarkOptions
     let logger: Logger
+
+    /// The simulator, in this process or in a child.
+    private enum Simulator {
+        case inProcess(ProviderSimulator)
+        case child(SimulatorProcess)
+
+        var baseURL: URL {
+            switch self {
+            case .inProcess(let simulator): simulator.baseURL
+            case .child(let child): child.baseURL
+            }
+        }
+
+        func stats(http: HTTPClient) async throws -> ServiceStats? {
+            switch self {
+            case .inProcess(let simulator): simulator.stats().services["kling"]
+            case .child(let child): try await child.stats(http: http).services["kling"]
+            }
+        }
+
+        func stop() async {
+            switch self {
+            case .inProcess(let simulator): await simulator.shutdown()
+            case .child(let child): child.stop()
+            }
+        }
+    }
 
     func run() async throws {
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.taskSeconds["kling"] = Double(options.taskSeconds)
         simulatorConfiguration.queuedFraction = 0
-        let simulator = try await ProviderSimulator.start(configuration: simulatorConfiguration, logger: logger)
+        let simulator: Simulator
+        if options.simulatorInProcess {
+            simulator = .inProcess(try await ProviderSimulator.start(configuration: simulatorConfiguration, logger: logger))
+        } else {
+            simulator = .child(try SimulatorProcess.start(taskSeconds: options.taskSeconds))
+        }
         let http = HTTPClient.makeForProviders(connectionsPerHost: 64)
         var providers = AssetForgeConfiguration.Providers()
         providers[account: .kling].baseURL = simulator.baseURL
@@ -39,7 +72,7 @@ struct VideoBenchmark {
 
         let startCPU = ProcessCPU.seconds()
         let start = ContinuousClock.now
-        let statsBefore = simulator.stats().services["kling"]
+        let statsBefore = try await simulator.stats(http: http)
         let failures = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<options.commands {
                 group.addTask {
@@ -59,7 +92,7 @@ struct VideoBenchmark {
         }
         let elapsed = (ContinuousClock.now - start).seconds
         let cpu = ProcessCPU.seconds() - startCPU
-        let stats = simulator.stats().services["kling"]
+        let stats = try await simulator.stats(http: http)
         let queries = (stats?.queries ?? 0) - (statsBefore?.queries ?? 0)
         let created = (stats?.tasksCreated ?? 0) - (statsBefore?.tasksCreated ?? 0)
         let completed = options.commands - failures
@@ -69,15 +102,22 @@ struct VideoBenchmark {
                 format: "elapsed %.1f s; completed %d, failed %d; simulator: %d tasks created, %d polls, "
                     + "most in flight %d", elapsed, completed, failures, created, queries,
                 stats?.maxTasksInFlight ?? 0))
+        let measured: String
+        switch simulator {
+        case .inProcess: measured = "process total: fleet, HTTP client and the in-process simulator"
+        case .child(let child):
+            measured = String(
+                format: "this process: fleet and HTTP client; the simulator's process peaked at %.1f MiB",
+                Double(child.peakResidentBytes) / 1_048_576)
+        }
         print(
             String(
-                format: "peak RSS (VmHWM) %.1f MiB; CPU %.1f s = %.0f µs per poll, %.0f µs per completed task "
-                    + "(process total: fleet, HTTP client and the in-process simulator)",
+                format: "peak RSS (VmHWM) %.1f MiB; CPU %.1f s = %.0f µs per poll, %.0f µs per completed task",
                 Double(peak) / 1_048_576, cpu, cpu * 1e6 / Double(max(queries, 1)),
-                cpu * 1e6 / Double(max(completed, 1))))
+                cpu * 1e6 / Double(max(completed, 1))) + " (\(measured))")
         fleet.finishEvents()
         try await http.shutdown()
-        await simulator.shutdown()
+        await simulator.stop()
     }
 
     /// One of the simulator's sample product photos (a PNG), as every command's input image.
