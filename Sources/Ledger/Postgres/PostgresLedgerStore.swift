@@ -111,15 +111,11 @@ public final class PostgresLedgerStore: LedgerStore {
         guard !keys.isEmpty else { return [:] }
         let action = "reading the outcomes of \(keys.count) entries"
         return try await client.withSession(action: action) { session throws(LedgerError) in
-            var binds = PostgresBindings()
-            binds.append(Array(Set(keys)))
-            let rows = try await session.query(SQL.selectOutcomes, binds, action: action)
-            var outcomes: [String: RecordedOutcome] = [:]
-            for row in rows {
-                let outcome = try session.row(row).recordedOutcome()
-                outcomes[outcome.key] = outcome
+            try await Self.rows(keys: Array(Set(keys)), SQL.selectOutcomes, session, action: action) {
+                row throws(LedgerError) in
+                let outcome = try row.recordedOutcome()
+                return (outcome.key, outcome)
             }
-            return outcomes
         }
     }
 
@@ -292,15 +288,25 @@ extension PostgresLedgerStore {
     private static func entries(
         keys: [String], _ session: PostgresLedgerSession, action: String
     ) async throws(LedgerError) -> [String: LedgerEntry] {
+        try await rows(keys: keys, SQL.selectMany, session, action: action) { row throws(LedgerError) in
+            let entry = try row.entry()
+            return (entry.key, entry)
+        }
+    }
+
+    /// The rows of `keys` that `sql` (taking the keys as `$1`) returns, read by `read` into values by key.
+    private static func rows<Value>(
+        keys: [String], _ sql: String, _ session: PostgresLedgerSession, action: String,
+        read: (PostgresLedgerRow) throws(LedgerError) -> (String, Value)
+    ) async throws(LedgerError) -> [String: Value] {
         var binds = PostgresBindings()
         binds.append(keys)
-        let rows = try await session.query(SQL.selectMany, binds, action: action)
-        var entries: [String: LedgerEntry] = [:]
-        for row in rows {
-            let entry = try session.row(row).entry()
-            entries[entry.key] = entry
+        var values: [String: Value] = [:]
+        for row in try await session.query(sql, binds, action: action) {
+            let (key, value) = try read(session.row(row))
+            values[key] = value
         }
-        return entries
+        return values
     }
 
     private static func insertBinds(_ commands: ArraySlice<LedgerCommand>, now: Date) -> PostgresBindings {

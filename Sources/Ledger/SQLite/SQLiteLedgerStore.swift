@@ -119,21 +119,13 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// See ``LedgerStore/recordedOutcomes(keys:)``.
     public func recordedOutcomes(keys: [String]) async throws(LedgerError) -> [String: RecordedOutcome] {
-        let unique = Array(Set(keys))
-        guard !unique.isEmpty else { return [:] }
+        guard !keys.isEmpty else { return [:] }
         return try await connection.withSession { session throws(LedgerError) in
-            var outcomes: [String: RecordedOutcome] = [:]
-            for start in stride(from: 0, to: unique.count, by: SQL.maximumListLength) {
-                let chunk = unique[start..<min(start + SQL.maximumListLength, unique.count)]
-                let rows = try await session.query(
-                    SQL.selectOutcomes(count: chunk.count), chunk.map { .text($0) },
-                    action: "reading the outcomes of \(unique.count) entries")
-                for row in rows {
-                    let outcome = try session.row(row).recordedOutcome()
-                    outcomes[outcome.key] = outcome
-                }
+            try await Self.rows(keys: keys, SQL.selectOutcomes, action: "reading the outcomes of", session) {
+                row throws(LedgerError) in
+                let outcome = try row.recordedOutcome()
+                return (outcome.key, outcome)
             }
-            return outcomes
         }
     }
 
@@ -324,19 +316,30 @@ extension SQLiteLedgerStore {
     private static func entries(
         keys: [String], _ session: SQLiteLedgerSession
     ) async throws(LedgerError) -> [String: LedgerEntry] {
+        try await rows(keys: keys, SQL.selectMany, action: "reading", session) { row throws(LedgerError) in
+            let entry = try row.entry()
+            return (entry.key, entry)
+        }
+    }
+
+    /// The rows of `keys` (each at most once, in statements of at most ``SQLiteLedgerSQL/maximumListLength``
+    /// keys: `sql(count)` takes `count` keys), read by `read` into values by key.
+    private static func rows<Value>(
+        keys: [String], _ sql: (Int) -> String, action: String, _ session: SQLiteLedgerSession,
+        read: (SQLiteLedgerRow) throws(LedgerError) -> (String, Value)
+    ) async throws(LedgerError) -> [String: Value] {
         let unique = Array(Set(keys))
-        var entries: [String: LedgerEntry] = [:]
+        var values: [String: Value] = [:]
         for start in stride(from: 0, to: unique.count, by: SQL.maximumListLength) {
             let chunk = unique[start..<min(start + SQL.maximumListLength, unique.count)]
             let rows = try await session.query(
-                SQL.selectMany(count: chunk.count), chunk.map { .text($0) },
-                action: "reading \(unique.count) entries")
+                sql(chunk.count), chunk.map { .text($0) }, action: "\(action) \(unique.count) entries")
             for row in rows {
-                let entry = try session.row(row).entry()
-                entries[entry.key] = entry
+                let (key, value) = try read(session.row(row))
+                values[key] = value
             }
         }
-        return entries
+        return values
     }
 
     private static func insertBinds(_ command: LedgerCommand, now: Date) -> [SQLiteData] {

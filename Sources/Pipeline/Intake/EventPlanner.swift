@@ -96,13 +96,7 @@ public final class EventPlanner: Sendable {
             }
         }
         await finish(delivery, republishing: republish)
-        logger.debug(
-            "event planned",
-            metadata: [
-                "event.id": "\(delivery.event.reference.id)", "event.type": "\(delivery.event.type)",
-                "sku": "\(delivery.event.sku)", "commands": "\(commands.count)", "new": "\(created)",
-                "republished": "\(republish.count)",
-            ])
+        logHandled(delivery, commands: commands.count, new: created, republished: republish.count)
         if created > 0 { try await applyBackpressure() }
     }
 
@@ -121,13 +115,18 @@ public final class EventPlanner: Sendable {
             }
         }
         await finish(delivery, republishing: republish)
+        logHandled(delivery, commands: keys.count, new: 0, republished: republish.count)
+        return true
+    }
+
+    private func logHandled(_ delivery: IntakeDelivery, commands: Int, new: Int, republished: Int) {
         logger.debug(
-            "event replayed",
+            "event planned",
             metadata: [
                 "event.id": "\(delivery.event.reference.id)", "event.type": "\(delivery.event.type)",
-                "sku": "\(delivery.event.sku)", "commands": "\(keys.count)", "republished": "\(republish.count)",
+                "sku": "\(delivery.event.sku)", "commands": "\(commands)", "new": "\(new)",
+                "republished": "\(republished)",
             ])
-        return true
     }
 
     /// The outcome event to republish for a recorded command: its own, or that of the key it was resolved to, once
