@@ -236,7 +236,8 @@ public actor ProviderWorker {
         do throws(ProviderError) {
             let prepared: PreparedSubmission
             do {
-                prepared = try await backend.prepare(command, assetID: assetID)
+                let backend = self.backend
+                prepared = try await Self.inChildTask { try await backend.prepare(command, assetID: assetID) }
             } catch {
                 throw ProviderError.wrap(error, provider: provider)
             }
@@ -252,7 +253,10 @@ public actor ProviderWorker {
                         .cancelled, provider: self.provider, message: "stopped before sending the submission: \(error)")
                 }
                 do {
-                    return try await self.backend.submit(prepared, assetID: assetID, isRetry: attempt > 1)
+                    let backend = self.backend
+                    return try await Self.inChildTask {
+                        try await backend.submit(prepared, assetID: assetID, isRetry: attempt > 1)
+                    }
                 } catch let error as ProviderError where error.isAmbiguousSubmission {
                     // The vendor may have created a task whose id we never saw: it keeps this slot for a while,
                     // and the next attempt takes a fresh one, so the vendor never sees more than maxInFlight tasks.
@@ -585,12 +589,15 @@ public actor ProviderWorker {
             let snapshot = try await withRetries(step: "poll", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
                 _ in
                 try await self.waitForQueryToken()
-                return try await self.backend.poll(task)
+                let backend = self.backend
+                return try await Self.inChildTask { try await backend.poll(task) }
             }
             switch snapshot.state {
             case .succeeded:
                 return try await withRetries(step: "fetch", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
-                    _ in try await self.backend.fetchResult(task, snapshot: snapshot)
+                    _ in
+                    let backend = self.backend
+                    return try await Self.inChildTask { try await backend.fetchResult(task, snapshot: snapshot) }
                 }
             case .failed:
                 throw snapshot.failure
@@ -604,6 +611,20 @@ public actor ProviderWorker {
                 try await sleep(for: interval)
                 interval = min(schedule.maxInterval, .seconds(interval.seconds * schedule.multiplier))
             }
+        }
+    }
+
+    /// Runs `operation` (a vendor request) in a child task of its own. A task keeps the stack memory of its deepest
+    /// call until it ends, and an HTTP exchange goes deep (tens of KB of async frames): run in the command's own task,
+    /// every one of thousands of tasks in flight would keep that much while it sleeps between polls. A child task's
+    /// stack is freed when the request ends.
+    private nonisolated static func inChildTask<T: Sendable>(
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
+            guard let value = try await group.next() else { throw CancellationError() }
+            return value
         }
     }
 
