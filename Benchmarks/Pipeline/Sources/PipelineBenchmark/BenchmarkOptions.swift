@@ -25,7 +25,8 @@ struct BenchmarkOptions {
                            [--runs 3] [--callers 1,16] [--ledger PATH]
         pipeline-benchmark --workload instances --ledger-url postgres://… --brokers HOST:PORT [--events 100000]
                            [--runs 3] [--instances 1,3] [--partitions 6] [--ledger PATH]
-        pipeline-benchmark --workload video [--commands 10000] [--task-seconds 60] [--simulator process|in-process]
+        pipeline-benchmark --workload video [--commands 10000] [--task-seconds 60] [--poll-ms N]
+                           [--simulator process|in-process]
           replay:    AssetForge's replay of already-published product.listed events against a C relay loop.
           ledger:    the replay path's ledger operations, SQLite against PostgreSQL: entry(key) of published commands
                      and plan(one event's commands) of planned ones, with each number of concurrent --callers.
@@ -33,7 +34,8 @@ struct BenchmarkOptions {
                      consumer group), beside one instance on the SQLite ledger.
           video:     commands in flight against the provider simulator: peak RSS, CPU per poll and per task. The
                      simulator runs in a child process (this executable with --workload simulator) unless
-                     --simulator in-process is given.
+                     --simulator in-process is given. Polling at Kling's configured cadence unless --poll-ms N
+                     polls every N ms.
           --workload takes a comma-separated list (e.g. ledger,instances): they run in turn, sharing the seeded ledgers.
           --ledger:     where the seeded SQLite ledger is kept (reused when it already holds the events);
                         default .build/pipeline-benchmark/ledger-EVENTS.db under the working directory.

@@ -55,11 +55,18 @@ struct VideoBenchmark {
         providers[account: .kling].baseURL = simulator.baseURL
         providers[account: .kling].accessKey = Secret(simulatorConfiguration.credentials.klingAccessKey)
         providers[account: .kling].secretKey = Secret(simulatorConfiguration.credentials.klingSecretKey)
-        let poll = Duration.milliseconds(options.pollMilliseconds == 0 ? 1_000 : options.pollMilliseconds)
+        // Kling's own cadence (the configuration's defaults: first poll near the typical duration, then every few
+        // seconds), unless --poll-ms asks for a fixed interval.
+        let polling: PollingSchedule
+        if options.pollMilliseconds > 0 {
+            let poll = Duration.milliseconds(options.pollMilliseconds)
+            polling = PollingSchedule(firstPoll: poll, interval: poll, maxInterval: poll)
+        } else {
+            polling = ProviderWorkerConfiguration.defaults(for: .kling).videoPolling
+        }
         var kling = ProviderWorkerConfiguration(
             maxInFlight: options.commands, submitsPerSecond: 1_000_000, submitBurst: 1_000_000,
-            imagePolling: PollingSchedule(firstPoll: poll, interval: poll, maxInterval: poll),
-            videoPolling: PollingSchedule(firstPoll: poll, interval: poll, maxInterval: poll))
+            imagePolling: polling, videoPolling: polling)
         kling.breaker.failureThreshold = 1_000_000
         var fleetOptions = ProviderFleetOptions()
         fleetOptions.workers[.kling] = kling
@@ -67,7 +74,7 @@ struct VideoBenchmark {
         let fleet = ProviderFleet.live(providers: providers, httpClient: http, options: fleetOptions, logger: logger)
         let image = try await sampleImage(simulator.baseURL, http: http)
         print(
-            "video: \(options.commands) kling commands, tasks \(options.taskSeconds) s, polling every \(poll), "
+            "video: \(options.commands) kling commands, tasks \(options.taskSeconds) s, polling \(polling), "
                 + "input image \(image.count) bytes; RSS before: \(ProcessCPU.peakResidentBytes() >> 20) MiB")
 
         let startCPU = ProcessCPU.seconds()
