@@ -163,14 +163,7 @@ public struct HailuoClient: Sendable {
         case .some(1008): reason = .quotaExhausted
         case .some(1026), .some(1027): reason = .contentModeration
         case .some(2013): reason = .providerRejectedInput
-        default:
-            switch response.status {
-            case 429: reason = .rateLimited
-            case 500...: reason = .serverError
-            case 401, 403: reason = .authenticationFailed
-            case 400..<500: reason = .providerRejectedInput
-            default: reason = .serverError
-            }
+        default: reason = .forHTTPStatus(response.status, otherwise: .serverError)
         }
         throw ProviderError(
             reason, provider: .hailuo, message: message, httpStatus: response.status, vendorCode: code.map(String.init),

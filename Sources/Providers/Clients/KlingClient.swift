@@ -210,14 +210,7 @@ public struct KlingClient: Sendable {
         case .some(1302...1303): reason = .rateLimited
         case .some(1304): reason = .authenticationFailed
         case .some(5000...5999): reason = .serverError
-        default:
-            switch response.status {
-            case 429: reason = .rateLimited
-            case 500...: reason = .serverError
-            case 401, 403: reason = .authenticationFailed
-            case 400..<500: reason = .providerRejectedInput
-            default: reason = .malformedResponse
-            }
+        default: reason = .forHTTPStatus(response.status, otherwise: .malformedResponse)
         }
         return ProviderError(
             reason, provider: .kling, message: message, httpStatus: response.status, vendorCode: code.map(String.init),

@@ -75,6 +75,18 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
 
         /// The kebab-case reason, e.g. `content-moderation`.
         public var description: String { value.rawValue }
+
+        /// The reason an HTTP error status gives when the body has no vendor code a client knows: 429 rate limited,
+        /// 5xx server error, 401/403 authentication, other 4xx rejected input, anything else `otherwise`.
+        static func forHTTPStatus(_ status: Int, otherwise: Code) -> Code {
+            switch status {
+            case 429: .rateLimited
+            case 500...: .serverError
+            case 401, 403: .authenticationFailed
+            case 400..<500: .providerRejectedInput
+            default: otherwise
+            }
+        }
     }
 
     /// The reason.
