@@ -111,7 +111,7 @@ public final class PostgresLedgerStore: LedgerStore {
         guard !keys.isEmpty else { return [:] }
         let action = "reading the outcomes of \(keys.count) entries"
         return try await client.withSession(action: action) { session throws(LedgerError) in
-            try await Self.rows(keys: Array(Set(keys)), SQL.selectOutcomes, session, action: action) {
+            try await Self.rows(keys: keys, SQL.selectOutcomes, session, action: action) {
                 row throws(LedgerError) in
                 let outcome = try row.recordedOutcome()
                 return (outcome.key, outcome)

@@ -8,10 +8,14 @@ import ProviderSimulator
 final class SimulatorProcess {
     let baseURL: URL
     private let process: Process
+    /// The child's standard input, held open while this process lives: the child ends when it reads end-of-file,
+    /// so it does not outlive a benchmark that was killed.
+    private let lifeline: Pipe
 
-    private init(baseURL: URL, process: Process) {
+    private init(baseURL: URL, process: Process, lifeline: Pipe) {
         self.baseURL = baseURL
         self.process = process
+        self.lifeline = lifeline
     }
 
     /// Starts the child and waits for the address it prints.
@@ -21,6 +25,8 @@ final class SimulatorProcess {
         process.arguments = ["--workload", "simulator", "--task-seconds", "\(taskSeconds)"]
         let output = Pipe()
         process.standardOutput = output
+        let lifeline = Pipe()
+        process.standardInput = lifeline
         try process.run()
         var line: [UInt8] = []
         while true {
@@ -37,7 +43,7 @@ final class SimulatorProcess {
             process.terminate()
             throw BenchmarkFailure("the simulator process printed \(text) instead of its address")
         }
-        return SimulatorProcess(baseURL: url, process: process)
+        return SimulatorProcess(baseURL: url, process: process, lifeline: lifeline)
     }
 
     /// The counters, from `GET /_sim/stats`.
@@ -60,8 +66,12 @@ final class SimulatorProcess {
     /// The line the child prints once it listens.
     static let addressPrefix = "simulator-url "
 
-    /// The child's side: serves the simulator until killed.
+    /// The child's side: serves the simulator until killed or until its standard input ends (the parent died).
     static func serve(taskSeconds: Int, logger: Logger) async throws -> Never {
+        Thread.detachNewThread {
+            while !FileHandle.standardInput.availableData.isEmpty {}
+            exit(0)
+        }
         var configuration = SimulatorConfiguration()
         configuration.taskSeconds["kling"] = Double(taskSeconds)
         configuration.queuedFraction = 0

@@ -50,11 +50,22 @@ struct VideoBenchmark {
         } else {
             simulator = .child(try SimulatorProcess.start(taskSeconds: options.taskSeconds))
         }
+        // The simulator's process must not outlive a failed measurement.
+        do {
+            try await measure(against: simulator, credentials: simulatorConfiguration.credentials)
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+        await simulator.stop()
+    }
+
+    private func measure(against simulator: Simulator, credentials: SimulatorCredentials) async throws {
         let http = HTTPClient.makeForProviders(connectionsPerHost: 64)
         var providers = AssetForgeConfiguration.Providers()
         providers[account: .kling].baseURL = simulator.baseURL
-        providers[account: .kling].accessKey = Secret(simulatorConfiguration.credentials.klingAccessKey)
-        providers[account: .kling].secretKey = Secret(simulatorConfiguration.credentials.klingSecretKey)
+        providers[account: .kling].accessKey = Secret(credentials.klingAccessKey)
+        providers[account: .kling].secretKey = Secret(credentials.klingSecretKey)
         // Kling's own cadence (the configuration's defaults: first poll near the typical duration, then every few
         // seconds), unless --poll-ms asks for a fixed interval.
         let polling: PollingSchedule
@@ -124,7 +135,6 @@ struct VideoBenchmark {
                 cpu * 1e6 / Double(max(completed, 1))) + " (\(measured))")
         fleet.finishEvents()
         try await http.shutdown()
-        await simulator.stop()
     }
 
     /// One of the simulator's sample product photos (a PNG), as every command's input image.
