@@ -48,6 +48,9 @@ final class AssetForgeProcess: Sendable {
     /// Whether it is still running.
     var isRunning: Bool { process.isRunning }
 
+    /// Its process id (part of its lease owner name in the ledger).
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// Waits until its consumer holds partitions (it has joined its group).
     func waitUntilAssigned(within bound: Duration = .seconds(90)) async throws {
         try await waitUntil("assetforge to join its group", within: bound) {

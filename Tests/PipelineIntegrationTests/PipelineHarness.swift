@@ -16,6 +16,8 @@ import Providers
 struct PipelineHarness {
     let simulator: ProviderSimulator
     let topics: (listed: String, promoted: String, ready: String, failed: String, dlq: String)
+    /// Partitions of the two input topics.
+    static let inputPartitions = (listed: 3, promoted: 2)
     let directory: URL
     let group: String
 
@@ -40,7 +42,8 @@ struct PipelineHarness {
             failed: "\(id).asset.failed", dlq: "\(id).dlq"
         )
         try await TestBroker.createTopics([
-            (topics.listed, 3), (topics.promoted, 2), (topics.ready, 3), (topics.failed, 1), (topics.dlq, 1),
+            (topics.listed, inputPartitions.listed), (topics.promoted, inputPartitions.promoted), (topics.ready, 3),
+            (topics.failed, 1), (topics.dlq, 1),
         ])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(id, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
