@@ -201,9 +201,22 @@ struct CommandRunner: Sendable {
                 progress: progress)
         }
         let submitting = marked.value ?? entry
-        return try await recordSubmitted(submitting, task: task, progress: progress, lease: lease)
+        do {
+            return try await recordSubmitted(submitting, task: task, progress: progress, lease: lease)
+        } catch {
+            // The vendor has the task but the ledger does not: this process will never poll it, so its slot and
+            // budget reservation are freed now (kept, they would stay taken for as long as the process runs).
+            // Whoever continues the command finds the task by our id where the vendor allows it, else submits again.
+            await fleet.abandon(task)
+            log(entry, "a submitted task could not be recorded; leaving it to whoever continues the command",
+                level: .warning,
+                ["provider": "\(task.provider)", "task.id": "\(task.taskID)", "error": "\(error)"])
+            throw error
+        }
     }
 
+    /// Records the task id. A paid task whose id is not recorded may be paid again, so a failing write is tried
+    /// again a few times (not when the lease was lost: the new owner's state must not be overwritten).
     private func recordSubmitted(
         _ entry: LedgerEntry, task: SubmittedTask, progress: CommandProgress, lease: Lease
     ) async throws -> LedgerEntry {
@@ -214,8 +227,24 @@ struct CommandRunner: Sendable {
         update.provider = task.provider.rawValue
         update.providerTaskID = task.taskID
         update.progress = progress.encoded()
-        return try await ledger.update(entry.key, lease: lease, update, now: Date())
+        var attempt = 1
+        while true {
+            let failure: LedgerError
+            do {
+                return try await ledger.update(entry.key, lease: lease, update, now: Date())
+            } catch {
+                failure = error
+            }
+            guard failure.code != .leaseLost, attempt < Self.recordAttempts else { throw failure }
+            log(entry, "cannot record the submitted task; trying again", level: .warning,
+                ["task.id": "\(task.taskID)", "error": "\(failure)", "attempt": "\(attempt)"])
+            try await Task.sleep(for: .milliseconds(125 << attempt))
+            attempt += 1
+        }
     }
+
+    /// Writes of a submitted task's id attempted before it is given up (250 ms, 500 ms, 1 s apart).
+    private static let recordAttempts = 4
 
     private func findLostTask(_ command: GenerationCommand, assetID: String) async -> SubmittedTask? {
         for provider in fleet.routes[command.kind] ?? [] {

@@ -215,6 +215,12 @@ public final class ProviderFleet: Sendable {
         return try await worker.awaitResult(task)
     }
 
+    /// Frees the slot and budget reservation of a submitted task that this process will not await (its task id
+    /// could not be recorded, so whoever continues the command finds it or submits again).
+    public func abandon(_ task: SubmittedTask) async {
+        await workers[task.provider]?.abandon(task)
+    }
+
     /// Continues polling a task persisted before a restart.
     public func resume(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
         try await awaitResult(task)

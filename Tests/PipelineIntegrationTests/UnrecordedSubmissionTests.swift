@@ -1,0 +1,93 @@
+import AssetForgeConfiguration
+import AssetImaging
+import AsyncHTTPClient
+import Events
+import Foundation
+import Kafka
+import KafkaTestSupport
+import Ledger
+import ObjectStorage
+import Providers
+import ProviderSimulator
+import SafeFetch
+import Testing
+
+@testable import Pipeline
+
+/// A process whose lease ran out while its submit request was open cannot record the task it was given: the new
+/// owner's state wins. It must then free the task's slot, or the slot stays taken for as long as the process runs
+/// (enough such slots and the vendor account has none left: the pipeline stalls).
+@Suite("Pipeline: a submitted task that cannot be recorded frees its slot", .serialized)
+struct UnrecordedSubmissionTests {
+    @Test func aRunnerWhoseLeaseWasTakenOverDuringTheSubmitFreesTheSlot() async throws {
+        // Wanx answers every API request after 4 s; the runner's lease lasts 2 s.
+        var slow = FaultProfile()
+        slow.latency = LatencyDistribution(kind: .fixed, minMilliseconds: 4_000)
+        let harness = try await PipelineHarness.make { $0.serviceFaults["wanx"] = slow }
+        let configuration = try await AssetForgeConfiguration.load(environment: harness.environment())
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let producer = try await KafkaProducer.connect(
+            configuration: KafkaProducerConfiguration(client: configuration.kafkaClient),
+            logger: PipelineHarness.logger)
+        let ledger = try await SQLiteLedgerStore.open(
+            path: harness.directory.appendingPathComponent("ledger.db").path, logger: PipelineHarness.logger)
+        do {
+            let fleet = ProviderFleet.live(
+                providers: configuration.providers, httpClient: http, logger: PipelineHarness.logger)
+            let runner = CommandRunner(
+                ledger: ledger, fleet: fleet,
+                transfer: AssetTransfer(
+                    store: FileObjectStore(
+                        path: harness.directory.appendingPathComponent("assets").path,
+                        publicBaseURL: try #require(URL(string: "http://127.0.0.1:1"))),
+                    fetcher: SafeFetcher(logger: PipelineHarness.logger)),
+                publisher: AssetPublisher(producer: producer), encoder: EventEncoder(), planner: Planner(),
+                imageInspector: VipsImagePreparer(), topics: (harness.topics.ready, harness.topics.failed),
+                retry: CommandRunner.RetryPolicy(), logger: PipelineHarness.logger, onPlanned: {})
+
+            let listed = PipelineHarness.productListed(
+                sku: "UNREC-1", imageURL: harness.sampleURL("mug"), languages: ["en"])
+            let event = try EventDecoder().decode(envelope: listed, as: .productListed)
+            let command = try #require(
+                try await Planner().commands(for: event, ledger: ledger, now: Date())
+                    .first { $0.kind == .marketingImage })
+            _ = try await ledger.plan([command], now: Date())
+            let claimed = try #require(
+                try await ledger.claim(key: command.key, owner: "runner", leaseDuration: .seconds(2), now: Date()))
+
+            let run = Task { await runner.run(claimed) }
+            // Another owner takes the command over once the lease has run out, while the submit request is open.
+            var takeover: LedgerEntry?
+            let deadline = ContinuousClock.now + .seconds(30)
+            while takeover == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                takeover = try await ledger.claim(
+                    key: command.key, owner: "successor", leaseDuration: .seconds(60), now: Date())
+            }
+            #expect(takeover != nil, "the runner's lease ran out")
+            await run.value
+
+            let wanx = harness.simulator.stats()[.wanx]
+            #expect(wanx.tasksCreated == 1, "the runner's submission reached the vendor")
+            let entry = try #require(try await ledger.entry(command.key))
+            #expect(entry.state == .submitting, "the old owner did not record its task over the successor's lease")
+            #expect(entry.providerTaskID == nil)
+            #expect(entry.lease?.owner == "successor")
+            let status = try #require(await fleet.worker(.wanx)?.status)
+            #expect(status.inFlight == 0, "the task nobody will poll here holds no slot")
+        } catch {
+            await cleanUp(ledger: ledger, producer: producer, http: http, harness: harness)
+            throw error
+        }
+        await cleanUp(ledger: ledger, producer: producer, http: http, harness: harness)
+    }
+
+    private func cleanUp(
+        ledger: SQLiteLedgerStore, producer: KafkaProducer, http: HTTPClient, harness: PipelineHarness
+    ) async {
+        await ledger.close()
+        await producer.close()
+        try? await http.shutdown()
+        await harness.shutdown()
+    }
+}
