@@ -30,6 +30,13 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var assignmentStrategy: AssignmentStrategy = .cooperativeSticky
     /// How long the group waits for a silent member before rebalancing (`session.timeout.ms`). Default 45 s.
     public var sessionTimeout: Duration = .seconds(45)
+    /// The longest a rebalance may wait for this member (`max.poll.interval.ms`, which librdkafka also sends as the
+    /// group's rebalance timeout and uses, plus 3 s, as the timeout of its JoinGroup request). Default 60 s, raised
+    /// to ``sessionTimeout`` when that is longer (librdkafka requires it). librdkafka's own default (300 s) guards
+    /// applications that stop polling; this consumer polls on its own thread whatever the application does, so a
+    /// short bound costs nothing, and a JoinGroup whose answer is lost stalls the member for about a minute instead
+    /// of five. A `max.poll.interval.ms` raw property overrides it.
+    public var maxPollInterval: Duration = .seconds(60)
     /// How often done offsets are committed in the background. Default 1 s.
     public var commitInterval: Duration = .seconds(1)
     /// How many fetched messages may wait for the application before fetching pauses. Default 100,000.
@@ -97,6 +104,10 @@ public struct KafkaConsumerConfiguration: Sendable {
             ("partition.assignment.strategy", assignmentStrategy.rawValue),
             ("session.timeout.ms", String(sessionTimeout.milliseconds)),
             ("heartbeat.interval.ms", String(max(100, min(3000, sessionTimeout.milliseconds / 3)))),
+            (
+                "max.poll.interval.ms",
+                String(max(sessionTimeout.milliseconds, maxPollInterval.milliseconds))
+            ),
             ("enable.partition.eof", "false"),
         ]
         if let groupInstanceID { result.append(("group.instance.id", groupInstanceID)) }
