@@ -13,7 +13,7 @@ import Testing
 ///
 /// Needs `ASSETFORGE_TEST_KAFKA_BROKERS` and `ASSETFORGE_TEST_POSTGRES_URL` (fails without them) and the
 /// `assetforge` binary built beside the tests. For local iteration, `ASSETFORGE_TEST_PRODUCTS` overrides the number
-/// of products (1,000) and `ASSETFORGE_TEST_BOUND_SECONDS` the bound of the whole run (780).
+/// of products (1,000) and `ASSETFORGE_TEST_BOUND_SECONDS` the bound of the whole run (1,200).
 @Suite("Scale out: three processes on one PostgreSQL ledger, kill -9 every 30 s", .serialized)
 struct ScaleOutKillTests {
     /// Processes running at once.
@@ -24,9 +24,10 @@ struct ScaleOutKillTests {
     static let killInterval: Duration = .seconds(30)
     /// Kling tasks each process may have in flight; the fleet as a whole must keep it too.
     static let klingInFlightLimit = 4
-    /// How long the whole run may take, from the first start to the last asset.
+    /// How long the whole run may take, from the first start to the last asset. Runs here take 320–450 s (one
+    /// core: 400–450 s); the bound leaves room for a slower CI machine, and a stall prints its diagnosis.
     static let bound: Duration = .seconds(
-        Int(ProcessInfo.processInfo.environment["ASSETFORGE_TEST_BOUND_SECONDS"] ?? "") ?? 780)
+        Int(ProcessInfo.processInfo.environment["ASSETFORGE_TEST_BOUND_SECONDS"] ?? "") ?? 1_200)
 
     @Test func threeProcessesSurviveTenKillsPayOnceAndKeepKlingsLimit() async throws {
         let products = Int(ProcessInfo.processInfo.environment["ASSETFORGE_TEST_PRODUCTS"] ?? "") ?? 1_000
