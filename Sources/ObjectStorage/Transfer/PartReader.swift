@@ -34,10 +34,13 @@ struct PartReader<Source: AsyncIteratorProtocol> where Source.Element == ByteBuf
     var md5Hex: String { Hex.encode(md5.finalize()) }
 
     /// The next `count` bytes (fewer only at the end), or `nil` when the stream is exhausted.
-    /// - Parameter reusing: a buffer to fill (cleared first) instead of allocating one.
-    mutating func read(upTo count: Int, reusing: ByteBuffer? = nil) async throws(ObjectStorageError) -> ByteBuffer? {
+    /// - Parameter reusing: a buffer to fill (cleared first) instead of allocating one. Consumed: a copy left with
+    ///   the caller would make the clear copy the whole buffer instead of reusing it.
+    mutating func read(upTo count: Int, reusing: consuming ByteBuffer? = nil) async throws(ObjectStorageError)
+        -> ByteBuffer?
+    {
         var part: ByteBuffer
-        if var reused = reusing {
+        if var reused = reusing.take() {
             reused.clear(minimumCapacity: count)
             part = reused
         } else {
