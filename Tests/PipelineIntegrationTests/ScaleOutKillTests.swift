@@ -13,7 +13,8 @@ import Testing
 ///
 /// Needs `ASSETFORGE_TEST_KAFKA_BROKERS` and `ASSETFORGE_TEST_POSTGRES_URL` (fails without them) and the
 /// `assetforge` binary built beside the tests. For local iteration, `ASSETFORGE_TEST_PRODUCTS` overrides the number
-/// of products (1,000) and `ASSETFORGE_TEST_BOUND_SECONDS` the bound of the whole run (1,200).
+/// of products (1,000), `ASSETFORGE_TEST_BOUND_SECONDS` the bound of the whole run (1,200) and
+/// `ASSETFORGE_TEST_LEASE_SECONDS` the processes' ledger lease (5; shorter leases provoke takeovers of live work).
 @Suite("Scale out: three processes on one PostgreSQL ledger, kill -9 every 30 s", .serialized)
 struct ScaleOutKillTests {
     /// Processes running at once.
@@ -78,7 +79,8 @@ struct ScaleOutKillTests {
         var environment = try harness.environment()
         environment["ASSETFORGE_LEDGER_URL"] = ledgerURL
         environment["ASSETFORGE_LOG_LEVEL"] = "info"
-        environment["ASSETFORGE_LEDGER_LEASE_SECONDS"] = "5"
+        environment["ASSETFORGE_LEDGER_LEASE_SECONDS"] =
+            ProcessInfo.processInfo.environment["ASSETFORGE_TEST_LEASE_SECONDS"] ?? "5"
         environment["ASSETFORGE_POLL_INTERVAL_MS"] = "250"
         environment["ASSETFORGE_KLING_MAX_IN_FLIGHT"] = "\(Self.klingInFlightLimit)"
 
