@@ -124,6 +124,30 @@ public final class CommandScheduler: Sendable {
         }
     }
 
+    /// Logs which of `unrenewed` another owner holds now, looking at no more than 10 of them, in a task of its own.
+    ///
+    /// A command's last write (finished, or handed back) clears its lease a moment before the command leaves
+    /// `active`, so a key may be unrenewed without being lost: only a lease another owner holds was taken over.
+    /// Never in the renewal loop itself: when many leases lapse at once (a starved machine), looking each one up
+    /// there delayed the next renewal past the lease, so that every lease lapsed, was taken over back and forth
+    /// between instances, and no command got anywhere.
+    private func reportTakeovers(among unrenewed: [String]) {
+        let ledger = self.ledger, owner = settings.owner, logger = self.logger
+        Task {
+            var lost: [String] = []
+            for key in unrenewed.prefix(10) {
+                if let holder = try? await ledger.entry(key)?.lease?.owner, holder != owner { lost.append(key) }
+            }
+            guard !lost.isEmpty else { return }
+            logger.warning(
+                "some leases were taken over",
+                metadata: [
+                    "unrenewed": "\(unrenewed.count)", "taken.over.of.first.10": "\(lost.count)",
+                    "asset.ids": "\(lost.joined(separator: ","))",
+                ])
+        }
+    }
+
     private func renewLeases() async {
         let interval = settings.leaseDuration / 3
         while !Task.isCancelled {
@@ -134,20 +158,7 @@ public final class CommandScheduler: Sendable {
                 let held = try await ledger.renew(
                     keys: keys, owner: settings.owner, leaseDuration: settings.leaseDuration, now: Date())
                 let unrenewed = active.withLock { running in keys.filter { running[$0] != nil && !held.contains($0) } }
-                // A command's last write (finished, or handed back) clears its lease a moment before the command
-                // leaves `active`, so a key may be unrenewed without being lost: only a lease that another owner
-                // holds now was taken over.
-                var lost: [String] = []
-                for key in unrenewed {
-                    if let holder = try await ledger.entry(key)?.lease?.owner, holder != settings.owner {
-                        lost.append(key)
-                    }
-                }
-                if !lost.isEmpty {
-                    logger.warning(
-                        "some leases were taken over",
-                        metadata: ["lost": "\(lost.count)", "asset.ids": "\(lost.prefix(10).joined(separator: ","))"])
-                }
+                if !unrenewed.isEmpty { reportTakeovers(among: unrenewed) }
             } catch {
                 logger.error("cannot renew leases", metadata: ["error": "\(error)"])
             }
