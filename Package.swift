@@ -263,7 +263,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka", "CRDKafka"],
+            dependencies: ["Kafka", "CRDKafka", "KafkaTestSupport"],
             swiftSettings: strictSettings
         ),
         // Shared by tests that run helper programs (Python cross-checks): child processes off the cooperative pool.

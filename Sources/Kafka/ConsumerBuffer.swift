@@ -1,11 +1,17 @@
 import DequeModule
 
+/// Something a ``ConsumerBuffer`` can hold: it knows its size in bytes.
+protocol BufferedMessage {
+    var byteCount: Int { get }
+}
+
 /// Messages polled but not yet taken by the application, bounded by count and by bytes.
 ///
 /// Fetching pauses when either bound is reached and resumes once both are back at half, so a slow application
-/// holds a bounded amount of memory whatever the message size.
-struct ConsumerBuffer: Sendable {
-    private var messages: Deque<KafkaConsumerMessage> = []
+/// holds a bounded amount of memory whatever the message size. Removed messages are returned to the caller,
+/// which owns them.
+struct ConsumerBuffer<Message: BufferedMessage> {
+    private var messages: Deque<Message> = []
     private var bytes = 0
     let maximumMessages: Int
     let maximumBytes: Int
@@ -24,30 +30,36 @@ struct ConsumerBuffer: Sendable {
     /// Both back at half: fetching may resume.
     var isHalfDrained: Bool { messages.count <= maximumMessages / 2 && bytes <= maximumBytes / 2 }
 
-    mutating func append(_ message: KafkaConsumerMessage) {
+    mutating func append(_ message: Message) {
         messages.append(message)
-        bytes += Self.size(of: message)
+        bytes += message.byteCount
     }
 
-    mutating func popFirst() -> KafkaConsumerMessage? {
+    mutating func popFirst() -> Message? {
         guard let message = messages.popFirst() else { return nil }
-        bytes -= Self.size(of: message)
+        bytes -= message.byteCount
         return message
     }
 
-    mutating func removeAll(where shouldRemove: (KafkaConsumerMessage) -> Bool) {
+    /// Removes and returns the messages matching `shouldRemove`, keeping the others in order.
+    @discardableResult
+    mutating func removeAll(where shouldRemove: (Message) -> Bool) -> [Message] {
+        let removed = Array(messages.lazy.filter(shouldRemove))
+        guard !removed.isEmpty else { return [] }
         messages.removeAll(where: shouldRemove)
-        bytes = messages.reduce(0) { $0 + Self.size(of: $1) }
+        bytes = messages.reduce(0) { $0 + $1.byteCount }
+        return removed
     }
 
-    mutating func removeAll() {
-        messages.removeAll()
-        bytes = 0
-    }
-
-    static func size(of message: KafkaConsumerMessage) -> Int {
-        var size = message.value.count + (message.key?.count ?? 0)
-        for header in message.headers { size += header.key.utf8.count + (header.value?.count ?? 0) }
-        return size
+    /// Removes and returns every message.
+    @discardableResult
+    mutating func removeAll() -> [Message] {
+        defer {
+            messages.removeAll()
+            bytes = 0
+        }
+        return Array(messages)
     }
 }
+
+extension PolledMessage: BufferedMessage {}

@@ -1,6 +1,9 @@
 import CRDKafka
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The state a ``KafkaConsumer`` shares between its polling thread, librdkafka's callbacks (which run on that
 /// thread) and the application's tasks. Every librdkafka call that changes the assignment, the position or the
@@ -13,7 +16,9 @@ final class ConsumerCore: Sendable {
     }
 
     struct State {
-        var buffer: ConsumerBuffer
+        var buffer: ConsumerBuffer<PolledMessage>
+        /// Topic names by ``PolledMessage/topicIndex``; only appended to.
+        var topicNames: [String] = []
         var waiter: CheckedContinuation<Void, Never>?
         var partitions: [KafkaTopicPartition: PartitionState] = [:]
         var nextGeneration: UInt64 = 1
@@ -21,6 +26,10 @@ final class ConsumerCore: Sendable {
         var commands: [Command] = []
         var finished = false
         var failure: KafkaError?
+
+        func topicPartition(of message: PolledMessage) -> KafkaTopicPartition {
+            KafkaTopicPartition(topic: topicNames[message.topicIndex], partition: message.partition)
+        }
     }
 
     /// Work for the polling thread. Runs with the librdkafka handle.
@@ -34,6 +43,8 @@ final class ConsumerCore: Sendable {
     private let eventSink: AsyncStream<KafkaConsumerEvent>.Continuation
     /// The consumer queue, set once the client exists; used to wake the polling thread.
     let wakeQueue = Mutex<RDKafkaQueue?>(nil)
+    /// Messages the application is copying out of librdkafka right now; the client is destroyed only at zero.
+    private let conversions = Atomic<Int>(0)
 
     init(logger: Logger, bufferCapacity: Int, bufferCapacityBytes: Int) {
         self.logger = logger
@@ -91,17 +102,23 @@ final class ConsumerCore: Sendable {
     /// Takes the next buffered message, waiting when there is none. Returns nil once closed.
     func next() async throws -> KafkaConsumerMessage? {
         while true {
-            let (message, end, error, wakePoller) = state.withLock {
-                state -> (KafkaConsumerMessage?, Bool, KafkaError?, Bool) in
-                if state.finished { return (nil, true, state.failure, false) }
-                guard let message = state.buffer.popFirst() else { return (nil, false, nil, false) }
+            let (polled, topic, end, error, wakePoller) = state.withLock {
+                state -> (PolledMessage?, String, Bool, KafkaError?, Bool) in
+                if state.finished { return (nil, "", true, state.failure, false) }
+                guard let message = state.buffer.popFirst() else { return (nil, "", false, nil, false) }
+                // Counted under the lock: once `finished` is set, no new conversion starts.
+                conversions.add(1, ordering: .relaxed)
                 let resume = state.pausedForFlowControl && state.buffer.isHalfDrained
-                return (message, false, nil, resume)
+                return (message, state.topicNames[message.topicIndex], false, nil, resume)
             }
             if wakePoller { wake() }
+            if let polled {
+                let message = polled.converted(topic: topic)
+                conversions.subtract(1, ordering: .releasing)
+                return message
+            }
             if let error { throw error }
             if end { return nil }
-            if let message { return message }
             try Task.checkCancellation()
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -136,27 +153,46 @@ final class ConsumerCore: Sendable {
     }
 
     /// Hands freshly polled messages to the application, dropping those of partitions no longer assigned.
-    func deliver(_ messages: inout [KafkaConsumerMessage]) {
+    /// `newTopics` are the names of topic indexes first used in this batch, in index order.
+    func deliver(_ messages: inout [PolledMessage], newTopics: inout [String]) {
+        var dropped: [PolledMessage] = []
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.finished else { return nil }
+            state.topicNames.append(contentsOf: newTopics)
+            guard !state.finished else {
+                dropped = messages
+                return nil
+            }
             // Messages come in runs of one partition: look the partition up once per run.
-            var current: (topic: String, partition: Int32, index: Dictionary<KafkaTopicPartition, PartitionState>.Index?)?
+            var current: (topicIndex: Int, partition: Int32, index: Dictionary<KafkaTopicPartition, PartitionState>.Index?)?
             for index in messages.indices {
                 let message = messages[index]
-                if current == nil || current?.partition != message.partition || current?.topic != message.topic {
-                    current = (message.topic, message.partition, state.partitions.index(forKey: message.topicPartition))
+                if current == nil || current?.partition != message.partition || current?.topicIndex != message.topicIndex {
+                    current = (message.topicIndex, message.partition, state.partitions.index(forKey: state.topicPartition(of: message)))
                 }
                 guard let partitionIndex = current?.index,
                     state.partitions.values[partitionIndex].tracker.delivered(message.offset)
-                else { continue }
-                messages[index].assignmentGeneration = state.partitions.values[partitionIndex].generation
+                else {
+                    dropped.append(message)
+                    continue
+                }
+                messages[index].generation = state.partitions.values[partitionIndex].generation
                 state.buffer.append(messages[index])
             }
             defer { state.waiter = nil }
             return state.waiter
         }
         messages.removeAll(keepingCapacity: true)
+        newTopics.removeAll()
+        for message in dropped { message.destroy() }
         waiter?.resume()
+    }
+
+    /// Waits until no application task is copying a message out of librdkafka. Call after ``finish(failure:)``,
+    /// before destroying the client.
+    func waitForConversions() {
+        while conversions.load(ordering: .acquiring) > 0 {
+            usleep(100)
+        }
     }
 
     /// Pauses every assigned partition while the buffer is full, and resumes once it has half drained.
@@ -234,10 +270,12 @@ final class ConsumerCore: Sendable {
             let lost = rd_kafka_assignment_lost(handle) != 0
             if !lost { commitDone(handle, only: Set(entries)) }
             let revoked = Set(entries)
-            state.withLock { state in
+            let dropped = state.withLock { state -> [PolledMessage] in
                 for topicPartition in entries { state.partitions[topicPartition] = nil }
-                state.buffer.removeAll { revoked.contains($0.topicPartition) }
+                let names = state.topicNames
+                return state.buffer.removeAll { revoked.contains(KafkaTopicPartition(topic: names[$0.topicIndex], partition: $0.partition)) }
             }
+            for message in dropped { message.destroy() }
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(handle, call.partitions) {
                     logger.error("incremental unassign failed: \(String(cString: rd_kafka_error_string(error)))")
@@ -252,10 +290,11 @@ final class ConsumerCore: Sendable {
         default:
             let error = KafkaError.rdKafka(call.error, "rebalance failed")
             logger.error("\(error)")
-            state.withLock { state in
+            let dropped = state.withLock { state -> [PolledMessage] in
                 state.partitions.removeAll()
-                state.buffer.removeAll()
+                return state.buffer.removeAll()
             }
+            for message in dropped { message.destroy() }
             _ = rd_kafka_assign(handle, nil)
             eventSink.yield(.error(error))
         }
@@ -269,13 +308,13 @@ final class ConsumerCore: Sendable {
 
     /// Ends the message sequence (after a close, or with a fatal error) and the event stream.
     func finish(failure: KafkaError? = nil) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let (waiter, dropped) = state.withLock { state -> (CheckedContinuation<Void, Never>?, [PolledMessage]) in
             state.finished = true
             state.failure = state.failure ?? failure
-            state.buffer.removeAll()
             defer { state.waiter = nil }
-            return state.waiter
+            return (state.waiter, state.buffer.removeAll())
         }
+        for message in dropped { message.destroy() }
         waiter?.resume()
         eventSink.finish()
     }

@@ -115,6 +115,9 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Messages polled and waiting in the buffer.
+    var bufferedMessageCount: Int { core.state.withLock { $0.buffer.count } }
+
     /// The partitions currently assigned to this member.
     public func assignment() -> [KafkaTopicPartition] {
         core.state.withLock { Array($0.partitions.keys) }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
@@ -157,7 +160,7 @@ public final class KafkaConsumer: Sendable {
         let core = self.core
         try await core.perform { handle throws(KafkaError) in
             let targets = Array(offsets.keys)
-            try core.state.withLock { state throws(KafkaError) in
+            let dropped = try core.state.withLock { state throws(KafkaError) -> [PolledMessage] in
                 for topicPartition in targets where state.partitions[topicPartition] == nil {
                     throw KafkaError(code: .invalidUse, message: "cannot seek \(topicPartition): it is not assigned to this consumer")
                 }
@@ -167,8 +170,10 @@ public final class KafkaConsumer: Sendable {
                     state.nextGeneration += 1
                 }
                 let moved = Set(targets)
-                state.buffer.removeAll { moved.contains($0.topicPartition) }
+                let names = state.topicNames
+                return state.buffer.removeAll { moved.contains(KafkaTopicPartition(topic: names[$0.topicIndex], partition: $0.partition)) }
             }
+            for message in dropped { message.destroy() }
             let list = RDKafkaTopicPartitionList(offsets.map { ($0.key, $0.value) })
             if let error = list.withPointer({ rd_kafka_seek_partitions(handle, $0, 10_000) }) {
                 let text = String(cString: rd_kafka_error_string(error))
@@ -250,8 +255,8 @@ private struct ConsumerPollLoop {
         let batch = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: Self.batchSize)
         defer { batch.deallocate() }
         let queue = core.wakeQueue.withLock { $0 }
-        var converter = MessageConverter()
-        var received: [KafkaConsumerMessage] = []
+        var reader = PolledMessageReader()
+        var received: [PolledMessage] = []
         received.reserveCapacity(Self.batchSize + 1)
         let clock = ContinuousClock()
         var nextCommit = clock.now.advanced(by: commitInterval)
@@ -262,91 +267,59 @@ private struct ConsumerPollLoop {
             core.applyFlowControl(handle)
 
             if let first = rd_kafka_consumer_poll(handle, 100) {
-                converter.append(first, to: &received, core: core)
-                rd_kafka_message_destroy(first)
+                reader.append(first, to: &received, core: core)
                 if let queue {
                     let count = queue.withPointer { rd_kafka_consume_batch_queue($0, 0, batch, Self.batchSize) }
                     if count > 0 {
                         for index in 0..<count {
                             guard let message = batch[index] else { continue }
-                            converter.append(message, to: &received, core: core)
-                            rd_kafka_message_destroy(message)
+                            reader.append(message, to: &received, core: core)
                         }
                     }
                 }
-                if !received.isEmpty { core.deliver(&received) }
+                if !received.isEmpty || !reader.newTopics.isEmpty { core.deliver(&received, newTopics: &reader.newTopics) }
             }
             if clock.now >= nextCommit {
                 core.commitDone(handle)
                 nextCommit = clock.now.advanced(by: commitInterval)
             }
         }
+        for message in received { message.destroy() }
+        core.waitForConversions()
         core.wakeQueue.withLock { $0 = nil }
         client.destroy()
     }
 }
 
-/// Copies librdkafka messages into ``KafkaConsumerMessage`` values, caching topic names.
-private struct MessageConverter {
-    private var topicNames: [OpaquePointer: String] = [:]
+/// Turns polled librdkafka messages into ``PolledMessage``s (the copy happens later, on the application's task),
+/// reporting and releasing error messages. Numbers topics in order of first appearance.
+private struct PolledMessageReader {
+    private var topicIndexes: [OpaquePointer: Int] = [:]
+    /// Names of topics numbered since the last delivery, in index order.
+    var newTopics: [String] = []
 
     mutating func append(
         _ pointer: UnsafeMutablePointer<rd_kafka_message_t>,
-        to messages: inout [KafkaConsumerMessage],
+        to messages: inout [PolledMessage],
         core: ConsumerCore
     ) {
         let message = pointer.pointee
-        guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+        guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR, let rkt = message.rkt else {
+            if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF && message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
                 let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
                 core.report(.rdKafka(message.err, "consuming from \(topic)[\(message.partition)] failed"))
             }
+            rd_kafka_message_destroy(pointer)
             return
         }
-        guard let rkt = message.rkt else { return }
-        let topic: String
-        if let cached = topicNames[rkt] {
-            topic = cached
+        let topicIndex: Int
+        if let known = topicIndexes[rkt] {
+            topicIndex = known
         } else {
-            topic = String(cString: rd_kafka_topic_name(rkt))
-            topicNames[rkt] = topic
+            topicIndex = topicIndexes.count
+            topicIndexes[rkt] = topicIndex
+            newTopics.append(String(cString: rd_kafka_topic_name(rkt)))
         }
-        let value: [UInt8] = message.payload.map {
-            Array(UnsafeRawBufferPointer(start: $0, count: message.len))
-        } ?? []
-        let key: [UInt8]? = message.key.map {
-            Array(UnsafeRawBufferPointer(start: $0, count: message.key_len))
-        }
-        var headers: [KafkaHeader] = []
-        var headerList: OpaquePointer?
-        if rd_kafka_message_headers(pointer, &headerList) == RD_KAFKA_RESP_ERR_NO_ERROR, let headerList {
-            let count = rd_kafka_header_cnt(headerList)
-            headers.reserveCapacity(count)
-            for index in 0..<count {
-                var name: UnsafePointer<CChar>?
-                var valuePointer: UnsafeRawPointer?
-                var size = 0
-                guard rd_kafka_header_get_all(headerList, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR,
-                    let name
-                else { continue }
-                let bytes = valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
-                headers.append(KafkaHeader(key: String(cString: name), value: bytes))
-            }
-        }
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let milliseconds = rd_kafka_message_timestamp(pointer, &timestampType)
-        let timestamp = milliseconds >= 0 ? Date(timeIntervalSince1970: Double(milliseconds) / 1000) : nil
-        messages.append(
-            KafkaConsumerMessage(
-                topic: topic,
-                partition: message.partition,
-                offset: message.offset,
-                key: key,
-                value: value,
-                headers: headers,
-                timestamp: timestamp,
-                assignmentGeneration: 0
-            )
-        )
+        messages.append(PolledMessage(pointer, topicIndex: topicIndex))
     }
 }
