@@ -45,8 +45,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// ``bufferCapacityBytes`` bound the memory it uses meanwhile. A pause makes librdkafka drop what it had
     /// prefetched for the partition (it fetches again on resume), so keep the bounds well above a burst.
     public var bufferCapacity: Int = 100_000
-    /// How many bytes (keys, values and headers) of fetched messages may wait before fetching pauses.
-    /// Default 64 MiB, librdkafka's own prefetch bound (`queued.max.messages.kbytes`).
+    /// How many bytes (keys and values) of fetched messages may wait before fetching pauses.
+    /// Default 64 MiB, librdkafka's own prefetch bound (`queued.max.messages.kbytes`). Waiting messages stay in
+    /// librdkafka's fetch buffers until the application takes them, so a buffer shared with messages already
+    /// taken lives until its last waiting message is taken.
     public var bufferCapacityBytes: Int = 64 << 20
     /// Static group membership (`group.instance.id`), optional.
     public var groupInstanceID: String?
