@@ -36,4 +36,26 @@ struct PartReaderTests {
         #expect(all == (0..<10_000).map { UInt8($0 % 251) })
         #expect(reader.size == 10_000)
     }
+
+    @Test func aPartBodyReadToTheEndNoLongerHoldsThePartsStorage() async throws {
+        var part = ByteBuffer(bytes: (0..<600_000).map { UInt8($0 % 251) })
+        let expected = Array(part.readableBytesView)
+        let storage = Self.address(part)
+        let body = PartUploadBody(part)
+        var sent: [UInt8] = []
+        var slices = 0
+        for await slice in body {
+            sent += slice.readableBytesView
+            slices += 1
+        }
+        #expect(sent == expected)
+        #expect(slices == 3, "256 KiB slices of 600,000 bytes")
+        #expect(body.remainingBytes == 0)
+        // The HTTP client may keep the finished request (and so the body) a while: the part's buffer must still be
+        // the uploader's alone, so that clearing it for the next part fills the same storage.
+        withExtendedLifetime(body) {
+            part.clear(minimumCapacity: 600_000)
+            #expect(Self.address(part) == storage)
+        }
+    }
 }

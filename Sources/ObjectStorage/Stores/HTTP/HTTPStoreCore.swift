@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -196,15 +197,17 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
                 key: key, size: reader.size, sha256: reader.sha256Hex, contentType: contentType, etag: etag,
                 multipart: false)
         }
+        // Handed on, not copied: the multipart loop refills a finished part's buffer in place, which a reference
+        // kept here would turn into a fresh allocation.
         let firstPart: ByteBuffer?
         if first.readableBytes == upload.partSize {
-            firstPart = first
+            firstPart = consume first
         } else {
-            reader.unread(first)
+            reader.unread(consume first)
             firstPart = nil
         }
         return try await multipartUpload(
-            key: key, fullKey: fullKey, reader: &reader, firstPart: firstPart, contentType: contentType,
+            key: key, fullKey: fullKey, reader: &reader, firstPart: consume firstPart, contentType: contentType,
             expectedSize: expectedSize)
     }
 
@@ -270,12 +273,10 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         var number: Int
         var etag: String
         var md5: Data
-        /// The part's buffer, handed back for the next part.
-        var buffer: ByteBuffer?
     }
 
     private func multipartUpload<Source>(
-        key: String, fullKey: String, reader: inout PartReader<Source>, firstPart: ByteBuffer?, contentType: String,
+        key: String, fullKey: String, reader: inout PartReader<Source>, firstPart: consuming ByteBuffer?, contentType: String,
         expectedSize: Int64?
     ) async throws -> StoredObject {
         let initiated = try await withRetries("InitiateMultipartUpload", key: key) {
@@ -295,18 +296,21 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         do {
             var parts: [CompletedPart] = []
             try await withThrowingTaskGroup(of: CompletedPart.self) { group in
-                // At most partConcurrency + 1 part buffers exist: finished parts hand theirs back.
-                var spare: [ByteBuffer] = []
+                // At most partConcurrency + 1 part buffers exist: a finished part puts its buffer back here. Moved,
+                // never copied, so that the next part fills the same storage instead of allocating a new one (a task
+                // result or a captured value still referring to it would make the refill copy).
+                let spare = NIOLockedValueBox<[ByteBuffer]>([])
                 var inFlight = 0
                 var number = 0
-                var pendingFirst = firstPart
+                var pendingFirst = firstPart.take()
                 while true {
                     let next: ByteBuffer?
                     if let first = pendingFirst {
                         next = first
                         pendingFirst = nil
                     } else {
-                        next = try await reader.read(upTo: upload.partSize, reusing: spare.popLast())
+                        next = try await reader.read(
+                            upTo: upload.partSize, reusing: spare.withLockedValue { $0.popLast() })
                     }
                     guard let part = next else { break }
                     number += 1
@@ -314,21 +318,24 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
                         throw ObjectStorageError(
                             .tooLarge, "more than 10 000 parts would be needed; raise the part size", key: key)
                     }
-                    if inFlight == upload.partConcurrency {
-                        var done = try await group.next()!
-                        if let buffer = done.buffer { spare.append(buffer) }
-                        done.buffer = nil
+                    if inFlight == upload.partConcurrency, let done = try await group.next() {
                         parts.append(done)
                         inFlight -= 1
                     }
                     let partNumber = number
+                    let handOff = NIOLockedValueBox<ByteBuffer?>(consume part)
                     group.addTask {
-                        try await uploadPart(part, number: partNumber, uploadID: uploadID, fullKey: fullKey, key: key)
+                        guard let part = handOff.withLockedValue({ $0.take() }) else {
+                            throw ObjectStorageError(.serviceError, "part \(partNumber) was handed over twice", key: key)
+                        }
+                        let done = try await uploadPart(
+                            part, number: partNumber, uploadID: uploadID, fullKey: fullKey, key: key)
+                        spare.withLockedValue { $0.append(consume part) }
+                        return done
                     }
                     inFlight += 1
                 }
-                while var done = try await group.next() {
-                    done.buffer = nil
+                while let done = try await group.next() {
                     parts.append(done)
                 }
             }
@@ -369,7 +376,8 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         let response = try await withRetries("UploadPart \(number)", key: key) { () async throws(ObjectStorageError) in
             let response = try await send(
                 .PUT, objectKey: fullKey, query: [.init("partNumber", String(number)), .init("uploadId", uploadID)],
-                headers: [("Content-MD5", md5.base64EncodedString())], body: part, key: key)
+                headers: [("Content-MD5", md5.base64EncodedString())],
+                streaming: .stream(PartUploadBody(part), length: .known(Int64(part.readableBytes))), key: key)
             try dialect.verifyChecksums(response.headers, md5Hex: Hex.encode(md5), crc64: nil, key: key)
             return response
         }
@@ -377,7 +385,7 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
             throw ObjectStorageError(
                 .serviceError, "\(dialect.serviceName) answered UploadPart \(number) without an ETag", key: key)
         }
-        return CompletedPart(number: number, etag: etag, md5: md5, buffer: part)
+        return CompletedPart(number: number, etag: etag, md5: md5)
     }
 
     private func complete<Source>(
