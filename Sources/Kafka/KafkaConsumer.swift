@@ -294,7 +294,10 @@ private struct ConsumerPollLoop {
 /// Turns polled librdkafka messages into ``PolledMessage``s (the copy happens later, on the application's task),
 /// reporting and releasing error messages. Numbers topics in order of first appearance.
 private struct PolledMessageReader {
-    private var topicIndexes: [OpaquePointer: Int] = [:]
+    /// The topic last seen at each handle, with its number. The name is compared on every use, so a handle address
+    /// reused for another topic gets a number of its own.
+    private var topics: [OpaquePointer: (index: Int, name: [CChar])] = [:]
+    private var nextIndex = 0
     /// Names of topics numbered since the last delivery, in index order.
     var newTopics: [String] = []
 
@@ -304,21 +307,22 @@ private struct PolledMessageReader {
         core: ConsumerCore
     ) {
         let message = pointer.pointee
-        guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR, let rkt = message.rkt else {
+        guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR, let rkt = message.rkt, let name = rd_kafka_topic_name(rkt) else {
             if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF && message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
+                let topic = message.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? "?"
                 core.report(.rdKafka(message.err, "consuming from \(topic)[\(message.partition)] failed"))
             }
             rd_kafka_message_destroy(pointer)
             return
         }
         let topicIndex: Int
-        if let known = topicIndexes[rkt] {
-            topicIndex = known
+        if let known = topics[rkt], strcmp(known.name, name) == 0 {
+            topicIndex = known.index
         } else {
-            topicIndex = topicIndexes.count
-            topicIndexes[rkt] = topicIndex
-            newTopics.append(String(cString: rd_kafka_topic_name(rkt)))
+            topicIndex = nextIndex
+            nextIndex += 1
+            topics[rkt] = (topicIndex, Array(UnsafeBufferPointer(start: name, count: strlen(name) + 1)))
+            newTopics.append(String(cString: name))
         }
         messages.append(PolledMessage(pointer, topicIndex: topicIndex))
     }
