@@ -35,7 +35,7 @@ extension AssetForgeConfiguration {
         public var partSizeBytes: Int = 8 << 20
 
         /// Parts uploaded at once, 1 to 64. File `store.partConcurrency`; env `ASSETFORGE_STORE_PART_CONCURRENCY`.
-        /// Default `2`.
+        /// Default `2`. A multipart upload holds `partSizeBytes × (partConcurrency + 1)` bytes of part buffers.
         public var partConcurrency: Int = 2
 
         /// OSS access key id. File `store.oss.accessKeyId`; env `OSS_ACCESS_KEY_ID`. Default none. Secret.
