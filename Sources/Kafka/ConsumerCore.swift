@@ -3,6 +3,8 @@ import Logging
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The state a ``KafkaConsumer`` shares between its polling thread, librdkafka's callbacks (which run on that
@@ -306,7 +308,9 @@ final class ConsumerCore: Sendable {
         eventSink.yield(.error(error))
     }
 
-    /// Ends the message sequence (after a close, or with a fatal error) and the event stream.
+    /// Ends the message sequence (after a close, or with a fatal error) and the event stream. Runs on the polling
+    /// thread (commands and callbacks do), which destroys the client afterwards: the buffered C messages it releases
+    /// must go first.
     func finish(failure: KafkaError? = nil) {
         let (waiter, dropped) = state.withLock { state -> (CheckedContinuation<Void, Never>?, [PolledMessage]) in
             state.finished = true
