@@ -44,10 +44,17 @@ struct ConsumerBuffer<Message: BufferedMessage> {
     /// Removes and returns the messages matching `shouldRemove`, keeping the others in order.
     @discardableResult
     mutating func removeAll(where shouldRemove: (Message) -> Bool) -> [Message] {
-        let removed = Array(messages.lazy.filter(shouldRemove))
-        guard !removed.isEmpty else { return [] }
-        messages.removeAll(where: shouldRemove)
-        bytes = messages.reduce(0) { $0 + $1.byteCount }
+        var removed: [Message] = []
+        var kept: Deque<Message> = []
+        for message in messages {
+            if shouldRemove(message) {
+                removed.append(message)
+                bytes -= message.byteCount
+            } else {
+                kept.append(message)
+            }
+        }
+        if !removed.isEmpty { messages = kept }
         return removed
     }
 

@@ -32,6 +32,14 @@ final class ConsumerCore: Sendable {
         func topicPartition(of message: PolledMessage) -> KafkaTopicPartition {
             KafkaTopicPartition(topic: topicNames[message.topicIndex], partition: message.partition)
         }
+
+        /// Removes the buffered messages of `partitions` and returns them; the caller destroys them.
+        mutating func removeBuffered(of partitions: Set<KafkaTopicPartition>) -> [PolledMessage] {
+            let names = topicNames
+            return buffer.removeAll {
+                partitions.contains(KafkaTopicPartition(topic: names[$0.topicIndex], partition: $0.partition))
+            }
+        }
     }
 
     /// Work for the polling thread. Runs with the librdkafka handle.
@@ -274,8 +282,7 @@ final class ConsumerCore: Sendable {
             let revoked = Set(entries)
             let dropped = state.withLock { state -> [PolledMessage] in
                 for topicPartition in entries { state.partitions[topicPartition] = nil }
-                let names = state.topicNames
-                return state.buffer.removeAll { revoked.contains(KafkaTopicPartition(topic: names[$0.topicIndex], partition: $0.partition)) }
+                return state.removeBuffered(of: revoked)
             }
             for message in dropped { message.destroy() }
             if cooperative {

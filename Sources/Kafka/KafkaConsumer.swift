@@ -169,9 +169,7 @@ public final class KafkaConsumer: Sendable {
                     state.partitions[topicPartition]?.tracker = OffsetTracker()
                     state.nextGeneration += 1
                 }
-                let moved = Set(targets)
-                let names = state.topicNames
-                return state.buffer.removeAll { moved.contains(KafkaTopicPartition(topic: names[$0.topicIndex], partition: $0.partition)) }
+                return state.removeBuffered(of: Set(targets))
             }
             for message in dropped { message.destroy() }
             let list = RDKafkaTopicPartitionList(offsets.map { ($0.key, $0.value) })
@@ -277,7 +275,8 @@ private struct ConsumerPollLoop {
                         }
                     }
                 }
-                if !received.isEmpty || !reader.newTopics.isEmpty { core.deliver(&received, newTopics: &reader.newTopics) }
+                // New topic names only come with a message, so `received` is never empty when there are some.
+                if !received.isEmpty { core.deliver(&received, newTopics: &reader.newTopics) }
             }
             if clock.now >= nextCommit {
                 core.commitDone(handle)

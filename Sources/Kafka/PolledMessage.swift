@@ -32,7 +32,7 @@ struct PolledMessage: @unchecked Sendable {
 
     /// Copies the message out and releases the C message.
     func converted(topic: String) -> KafkaConsumerMessage {
-        defer { rd_kafka_message_destroy(pointer) }
+        defer { destroy() }
         let message = pointer.pointee
         let value: [UInt8] = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? []
         let key: [UInt8]? = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
