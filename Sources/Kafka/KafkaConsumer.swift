@@ -118,6 +118,11 @@ public final class KafkaConsumer: Sendable {
     /// Messages polled and waiting in the buffer.
     var bufferedMessageCount: Int { core.state.withLock { $0.buffer.count } }
 
+    /// Messages delivered (buffered or handed out) on the current assignment and not yet marked done.
+    var undoneMessageCount: Int {
+        core.state.withLock { $0.partitions.values.reduce(0) { $0 + $1.tracker.outstandingCount } }
+    }
+
     /// The partitions currently assigned to this member.
     public func assignment() -> [KafkaTopicPartition] {
         core.state.withLock { Array($0.partitions.keys) }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }

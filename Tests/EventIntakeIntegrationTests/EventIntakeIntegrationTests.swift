@@ -1,11 +1,12 @@
 import EventIntake
 import Events
 import Foundation
-import Kafka
 import KafkaTestSupport
 import Logging
 import Synchronization
 import Testing
+
+@testable import Kafka
 
 /// What the application's handler saw.
 final class HandlerLog: Sendable {
@@ -259,8 +260,10 @@ struct EventIntakeFailureIntegrationTests {
             log.record(delivery, markDone: true)
         }
         let run = Task { try await intake.run() }
-        try await waitUntil("two events and two dead letters") {
-            log.done == ["ok-1", "ok-2"] && deadLetters.messages.count >= 2
+        // The dead letters can reach the reader before the intake has its delivery reports and marks the records
+        // done: wait for the done-marks too, or close would rightly leave a record to be delivered again.
+        try await waitUntil("two events and two dead letters, all four records marked done") {
+            log.done == ["ok-1", "ok-2"] && deadLetters.messages.count >= 2 && consumer.undoneMessageCount == 0
         }
         try await consumer.close()
         try await run.value

@@ -20,7 +20,7 @@ import Testing
 @Suite("Pipeline: a submitted task that cannot be recorded frees its slot", .serialized)
 struct UnrecordedSubmissionTests {
     @Test func aRunnerWhoseLeaseWasTakenOverDuringTheSubmitFreesTheSlot() async throws {
-        // Wanx answers every API request after 4 s; the runner's lease lasts 2 s.
+        // Wanx answers every API request after 4 s; the successor takes the command over while that request is open.
         var slow = FaultProfile()
         slow.latency = LatencyDistribution(kind: .fixed, minMilliseconds: 4_000)
         let harness = try await PipelineHarness.make { $0.serviceFaults["wanx"] = slow }
@@ -53,16 +53,18 @@ struct UnrecordedSubmissionTests {
                     .first { $0.kind == .marketingImage })
             _ = try await ledger.plan([command], now: Date())
             let claimed = try #require(
-                try await ledger.claim(key: command.key, owner: "runner", leaseDuration: .seconds(2), now: Date()))
+                try await ledger.claim(key: command.key, owner: "runner", leaseDuration: .seconds(60), now: Date()))
 
             let run = Task { await runner.run(claimed) }
-            // Another owner takes the command over once the lease has run out, while the submit request is open.
+            // Once the submit request is open (however long preparing the input took on a busy machine), another
+            // owner claims the command at a moment past the runner's lease, as a successor would after it ran out.
             var takeover: LedgerEntry?
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(60)
             while takeover == nil, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
+                guard harness.simulator.stats()[.wanx].submitsReceived > 0 else { continue }
                 takeover = try await ledger.claim(
-                    key: command.key, owner: "successor", leaseDuration: .seconds(60), now: Date())
+                    key: command.key, owner: "successor", leaseDuration: .seconds(60), now: Date().addingTimeInterval(61))
             }
             #expect(takeover != nil, "the runner's lease ran out")
             await run.value
