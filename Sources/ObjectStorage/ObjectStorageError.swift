@@ -86,10 +86,10 @@ public struct ObjectStorageError: Error, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    /// Whether repeating the same request may succeed: transport failures, 408, 429, 5xx,
-    /// clock-skew and throttling codes.
+    /// Whether repeating the same request may succeed: transport failures, bytes damaged on the way (a checksum
+    /// mismatch, `BadDigest`), 408, 429, 5xx, clock-skew and throttling codes.
     public var isRetriable: Bool {
-        if code == .transport { return true }
+        if code == .transport || code == .integrityMismatch { return true }
         if let serviceCode, Self.retriableServiceCodes.contains(serviceCode) { return true }
         if let httpStatus {
             return httpStatus == 401 && serviceCode == nil || httpStatus == 408 || httpStatus == 429
@@ -99,7 +99,8 @@ public struct ObjectStorageError: Error, CustomStringConvertible {
     }
 
     private static let retriableServiceCodes: Set<String> = [
-        "RequestTimeTooSkewed", "RequestTimeout", "SlowDown", "InternalError", "ServiceUnavailable", "Throttling",
+        "BadDigest", "RequestTimeTooSkewed", "RequestTimeout", "SlowDown", "InternalError", "ServiceUnavailable",
+        "Throttling",
     ]
 
     /// `code: message`, with the key, status, store code and request id when known.

@@ -81,6 +81,56 @@ import Testing
         }
     }
 
+    /// Parts go without Content-MD5 when their ETags are checked: a part damaged on the way is caught by its ETag and
+    /// sent again.
+    @Test func aPartDamagedOnTheWayIsCaughtByItsETagAndSentAgain() async throws {
+        try await withMotoServer { endpoint in
+            let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
+            try await admin.createBucket("assets-damaged")
+            let proxy = FaultInjectingProxy(upstreamPort: endpoint.port!)
+            proxy.corruptPart(2, times: 1)
+            try await TestSupport.withServer({ proxy.makeApplication(onRunning: $0) }) { proxyPort in
+                let store = Self.store(
+                    endpoint: URL(string: "http://127.0.0.1:\(proxyPort)")!, bucket: "assets-damaged")
+                let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
+                let stored = try await store.put(
+                    "assets/SKU-9/video/damaged.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                    expectedSize: nil)
+                #expect(stored.multipart)
+                #expect(proxy.corruptionsServed.withLock { $0 } == 1)
+                // Parts 1, 2 (damaged), 2 again, 3; none with Content-MD5.
+                #expect(proxy.partContentMD5s.withLock { $0 } == [nil, nil, nil, nil])
+                #expect(try await store.get("assets/SKU-9/video/damaged.mp4", maxBytes: 16 << 20) == body)
+            }
+        }
+    }
+
+    /// With ETag checks off (SSE-KMS or SSE-C buckets), each part carries its Content-MD5 for the store to check.
+    @Test func withoutETagChecksPartsCarryContentMD5() async throws {
+        try await withMotoServer { endpoint in
+            let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
+            try await admin.createBucket("assets-kms")
+            let proxy = FaultInjectingProxy(upstreamPort: endpoint.port!)
+            try await TestSupport.withServer({ proxy.makeApplication(onRunning: $0) }) { proxyPort in
+                let store = Self.store(endpoint: URL(string: "http://127.0.0.1:\(proxyPort)")!, bucket: "assets-kms") {
+                    $0.verifiesETag = false
+                }
+                let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
+                _ = try await store.put(
+                    "assets/SKU-9/video/kms.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                    expectedSize: nil)
+                let partSize = 5 << 20
+                let expected = stride(from: 0, to: body.readableBytes, by: partSize).map { offset in
+                    let part = body.getSlice(at: offset, length: min(partSize, body.readableBytes - offset))!
+                    return Data(Insecure.MD5.hash(data: part.readableBytesView)).base64EncodedString()
+                }
+                #expect(Set(proxy.partContentMD5s.withLock { $0 }.compactMap { $0 }) == Set(expected))
+                #expect(proxy.partContentMD5s.withLock { $0 }.count == 3)
+                #expect(try await store.get("assets/SKU-9/video/kms.mp4", maxBytes: 16 << 20) == body)
+            }
+        }
+    }
+
     @Test func knownSizeBelowTheThresholdStreamsInOnePut() async throws {
         try await withMotoServer { endpoint in
             let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)

@@ -46,7 +46,7 @@ struct S3TestAdmin {
     }
 }
 
-/// A loopback reverse proxy in front of moto that fails chosen part uploads.
+/// A loopback reverse proxy in front of moto that fails chosen part uploads, or damages their bytes on the way.
 final class FaultInjectingProxy: Sendable {
     struct Rule: Sendable {
         var partNumber: Int
@@ -55,7 +55,11 @@ final class FaultInjectingProxy: Sendable {
 
     let upstreamPort: Int
     let rules = Mutex<[Rule]>([])
+    let corruptionRules = Mutex<[Rule]>([])
     let failuresServed = Mutex(0)
+    let corruptionsServed = Mutex(0)
+    /// The `Content-MD5` header of each part upload that reached the proxy (`nil` when absent), in arrival order.
+    let partContentMD5s = Mutex<[String?]>([])
 
     init(upstreamPort: Int) {
         self.upstreamPort = upstreamPort
@@ -65,7 +69,12 @@ final class FaultInjectingProxy: Sendable {
         rules.withLock { $0.append(Rule(partNumber: number, remaining: times)) }
     }
 
-    private func shouldFail(partNumber: Int) -> Bool {
+    /// Flips one byte of the part's body before forwarding it, `times` times (`nil`: every time).
+    func corruptPart(_ number: Int, times: Int?) {
+        corruptionRules.withLock { $0.append(Rule(partNumber: number, remaining: times)) }
+    }
+
+    private static func take(_ rules: borrowing Mutex<[Rule]>, partNumber: Int) -> Bool {
         rules.withLock { rules in
             guard let index = rules.firstIndex(where: { $0.partNumber == partNumber }) else { return false }
             if let remaining = rules[index].remaining {
@@ -74,6 +83,9 @@ final class FaultInjectingProxy: Sendable {
             return true
         }
     }
+
+    private func shouldFail(partNumber: Int) -> Bool { Self.take(rules, partNumber: partNumber) }
+    private func shouldCorrupt(partNumber: Int) -> Bool { Self.take(corruptionRules, partNumber: partNumber) }
 
     func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let router = Router()
@@ -90,8 +102,19 @@ final class FaultInjectingProxy: Sendable {
             async throws -> Response
         {
             var request = request
-            let body = try await request.collectBody(upTo: 256 << 20)
+            var body = try await request.collectBody(upTo: 256 << 20)
             let target = request.head.path ?? "/"
+            if request.method == .put, Self.partNumber(in: target) != nil {
+                let md5 = HTTPField.Name("Content-MD5").flatMap { request.headers[$0] }
+                proxy.partContentMD5s.withLock { $0.append(md5) }
+            }
+            if request.method == .put, let number = Self.partNumber(in: target), body.readableBytes > 0,
+                proxy.shouldCorrupt(partNumber: number)
+            {
+                proxy.corruptionsServed.withLock { $0 += 1 }
+                let index = body.readerIndex + body.readableBytes / 2
+                body.setInteger(~(body.getInteger(at: index, as: UInt8.self) ?? 0), at: index)
+            }
             if request.method == .put, let number = Self.partNumber(in: target), proxy.shouldFail(partNumber: number) {
                 proxy.failuresServed.withLock { $0 += 1 }
                 return Response(

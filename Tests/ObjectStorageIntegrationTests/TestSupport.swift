@@ -20,7 +20,7 @@ enum TestSupport {
     static func venvTool(_ name: String) throws -> String {
         let path = packageRoot.appendingPathComponent(".venv/bin/\(name)").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw SetupError("\(path) is missing; run `bash deploy/setup.sh` to create the venv with moto and botocore")
+            throw SetupError("\(path) is missing; run `bash deploy/setup.sh` to create the venv with moto, rclone and botocore")
         }
         return path
     }
@@ -127,7 +127,7 @@ enum TestSupport {
     static let assetID = String(repeating: "0123456789abcdef", count: 4)
 }
 
-/// A Python server started from the venv on a free port, stopped by ``stop()``; a `timeout`
+/// A server started from the venv on a free port, stopped by ``stop()``; a `timeout`
 /// wrapper ends it even if the test process dies first.
 final class ChildProcess: @unchecked Sendable {
     // @unchecked: `process` is set once in init and only read afterwards.
@@ -167,16 +167,44 @@ final class ChildProcess: @unchecked Sendable {
 
 /// Starts `moto_server` on a free loopback port for the duration of `body`.
 func withMotoServer<Result: Sendable>(_ body: (URL) async throws -> Result) async throws -> Result {
-    let tool = try TestSupport.venvTool("moto_server")
+    try await withLoopbackServer(
+        tool: "moto_server", arguments: { ["-H", "127.0.0.1", "-p", String($0)] }, readinessPath: "/moto-api/", body)
+}
+
+/// Starts `rclone serve s3` on a free loopback port for the duration of `body`: a second S3-compatible server, in
+/// Go, which (unlike moto) checks each request's signature against its one key pair. Buckets are folders under a
+/// temporary directory.
+func withRcloneS3Server<Result: Sendable>(
+    accessKey: String, secretKey: String, _ body: (URL) async throws -> Result
+) async throws -> Result {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assetforge-rclone-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    return try await withLoopbackServer(
+        tool: "rclone",
+        arguments: {
+            [
+                "serve", "s3", "--addr", "127.0.0.1:\($0)", "--auth-key", "\(accessKey),\(secretKey)", "--config",
+                "/dev/null", "--log-level", "ERROR", folder.path,
+            ]
+        }, readinessPath: "/", body)
+}
+
+/// Starts a venv tool as a server on a free loopback port (three tries, in case another process takes the port
+/// first) and runs `body` once `readinessPath` answers anything.
+private func withLoopbackServer<Result: Sendable>(
+    tool name: String, arguments: (Int) -> [String], readinessPath: String, _ body: (URL) async throws -> Result
+) async throws -> Result {
+    let tool = try TestSupport.venvTool(name)
     var lastError: (any Error)?
     for _ in 0..<3 {
         let port = try TestSupport.freePort()
-        let child = try ChildProcess(executable: tool, arguments: ["-H", "127.0.0.1", "-p", String(port)], port: port)
+        let child = try ChildProcess(executable: tool, arguments: arguments(port), port: port)
         defer { child.stop() }
         let endpoint = URL(string: "http://127.0.0.1:\(port)")!
         var ready = false
         for _ in 0..<150 where child.process.isRunning {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/moto-api/")
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(readinessPath)")
             request.method = .GET
             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) {
                 _ = try? await response.body.collect(upTo: 1 << 20)
@@ -186,10 +214,10 @@ func withMotoServer<Result: Sendable>(_ body: (URL) async throws -> Result) asyn
             try await Task.sleep(for: .milliseconds(100))
         }
         guard ready else {
-            lastError = TestSupport.SetupError("moto_server did not answer on port \(port)")
+            lastError = TestSupport.SetupError("\(name) did not answer on port \(port)")
             continue
         }
         return try await body(endpoint)
     }
-    throw lastError ?? TestSupport.SetupError("moto_server could not be started")
+    throw lastError ?? TestSupport.SetupError("\(name) could not be started")
 }

@@ -79,6 +79,9 @@ struct OSSDialect: HTTPStoreDialect {
     var credentialVariables: String { "OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET" }
     var requestIDHeader: String { "x-oss-request-id" }
     var computesCRC64: Bool { true }
+    /// OSS reports a CRC-64 for the whole object, not per part; each part keeps Content-MD5.
+    var checksPartETags: Bool { false }
+    var etagsAreMD5s: Bool { true }
 
     func target(objectKey: String?, publicHost: Bool = false) -> HTTPStoreTarget {
         let (scheme, host, port) = Self.hostAndPort(bucket.endpoint)

@@ -7,9 +7,10 @@ import NIOHTTP1
 
 /// An Amazon S3 or S3-compatible bucket (MinIO, moto, OSS's S3 endpoint, …), signed with SigV4.
 ///
-/// Uploads stream: one PUT with Content-MD5 up to ``UploadConfiguration/singlePutThreshold``, a
-/// multipart upload above it (parts with Content-MD5, retried one by one, aborted on failure; the
-/// final ETag and the stored size are checked).
+/// Uploads stream: one PUT up to ``UploadConfiguration/singlePutThreshold``, a multipart upload above it
+/// (parts retried one by one, aborted on failure; the stored size is checked). Integrity: ETags (each part's and
+/// the final one) are compared with the MD5 of the bytes sent, and a buffered PUT carries Content-MD5; with
+/// ``Configuration/verifiesETag`` off (SSE-KMS, SSE-C) every part carries Content-MD5 for the store to check.
 public struct S3ObjectStore: ObjectStore {
     /// How the bucket appears in request URLs.
     public enum AddressingStyle: Sendable, Equatable {
@@ -99,6 +100,8 @@ struct S3Dialect: HTTPStoreDialect {
     let verifiesETag: Bool
 
     var serviceName: String { "S3" }
+    var checksPartETags: Bool { verifiesETag }
+    var etagsAreMD5s: Bool { verifiesETag }
     var credentialVariables: String { "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" }
     var requestIDHeader: String { "x-amz-request-id" }
     var computesCRC64: Bool { false }

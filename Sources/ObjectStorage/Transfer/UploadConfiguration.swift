@@ -7,7 +7,7 @@
 ///   A streamed PUT cannot be repeated, so its failure fails the upload and the caller retries the transfer.
 /// - Any other body is read into a buffer of `min(singlePutThreshold, partSize)` bytes; if it ends
 ///   there it goes up in one PUT with Content-MD5, otherwise as a multipart upload whose parts are
-///   retried one by one.
+///   retried one by one (a part whose checksum does not match the bytes sent is sent again).
 ///
 /// Peak memory for one upload is about `partSize × (partConcurrency + 1)` bytes (part buffers are reused).
 public struct UploadConfiguration: Sendable, Equatable {

@@ -1,12 +1,12 @@
-// Streams a large provider-like result from a local HTTP server into the S3 backend (moto on loopback)
-// and compares wall time and peak memory with curl doing the same two legs (download, then
-// `curl --aws-sigv4` upload to the same moto). Everything runs on 127.0.0.1 and stops by itself.
+// Streams a large provider-like result from a local HTTP server into the S3 backend (an S3-compatible server on
+// loopback: `rclone serve s3` or moto) and compares wall time and peak memory with curl doing the same two legs
+// (download, then `curl --aws-sigv4` upload to the same server). Everything runs on 127.0.0.1 and stops by itself.
 //
 // Usage (from the repository root, after `bash deploy/setup.sh`):
 //   swift run -c release --package-path Benchmarks/Storage storage-benchmark [--megabytes 200] [--runs 3]
-//       [--part-mib 8] [--threshold-mib 256] [--concurrency 2]
-// With the default threshold the 200 MB result, whose Content-Length the server announces, goes up in one
-// streamed PUT; `--threshold-mib 8` measures the multipart path instead.
+//       [--server rclone|moto] [--part-mib N] [--threshold-mib N] [--concurrency N]
+// Part size, single-PUT threshold and parts in flight default to the product's (`S3ObjectStore.Configuration()`),
+// so the 200 MB result goes up as a multipart upload; `--threshold-mib 256` measures one streamed PUT instead.
 
 import AssetForgeConfiguration
 import AsyncHTTPClient
@@ -20,26 +20,39 @@ import SafeFetch
     import Glibc
 #endif
 
+/// The S3-compatible server the transfers go to.
+enum StoreServer: String {
+    /// `rclone serve s3` over a local folder (Go; streams multipart uploads into the object).
+    case rclone
+    /// moto's server (Python; keeps parts in memory and joins them on completion).
+    case moto
+}
+
 struct Options {
     var megabytes = 200
     var runs = 3
-    var partMiB = 8
-    var thresholdMiB = 256
-    var concurrency = 2
+    var server = StoreServer.rclone
+    var partMiB = S3ObjectStore.Configuration().upload.partSize >> 20
+    var thresholdMiB = S3ObjectStore.Configuration().upload.singlePutThreshold >> 20
+    var concurrency = S3ObjectStore.Configuration().upload.partConcurrency
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
         while let argument = iterator.next() {
-            let value = iterator.next().flatMap(Int.init)
+            let text = iterator.next()
+            let value = text.flatMap(Int.init)
             switch (argument, value) {
             case ("--megabytes", let v?): megabytes = v
             case ("--runs", let v?): runs = v
             case ("--part-mib", let v?): partMiB = v
             case ("--threshold-mib", let v?): thresholdMiB = v
             case ("--concurrency", let v?): concurrency = v
+            case ("--server", _) where text.flatMap(StoreServer.init(rawValue:)) != nil:
+                server = text.flatMap(StoreServer.init(rawValue:)) ?? server
             default:
                 print(
-                    "usage: storage-benchmark [--megabytes N] [--runs N] [--part-mib N] [--threshold-mib N] [--concurrency N]"
+                    "usage: storage-benchmark [--megabytes N] [--runs N] [--server rclone|moto] [--part-mib N] "
+                        + "[--threshold-mib N] [--concurrency N]"
                 )
                 exit(2)
             }
@@ -139,6 +152,34 @@ func resetPeak() {
     close(fd)
 }
 
+/// CPU seconds (user + system) used so far by a process and all its descendants that are still running.
+func treeCPUSeconds(_ pid: pid_t) -> Double {
+    var total = 0.0
+    var pending = [pid]
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    while let next = pending.popLast() {
+        if let stat = try? String(contentsOfFile: "/proc/\(next)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        {
+            // Fields after the command name: state is field 3, utime 14, stime 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 12 { total += (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) }
+        }
+        if let children = try? String(contentsOfFile: "/proc/\(next)/task/\(next)/children", encoding: .utf8) {
+            pending += children.split(separator: " ").compactMap { pid_t($0) }
+        }
+    }
+    return total / ticks
+}
+
+/// CPU seconds (user + system) used so far by this process.
+func ownCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 let options = Options(CommandLine.arguments)
@@ -146,8 +187,9 @@ let logger = Logger(label: "assetforge.benchmark.storage")
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("assetforge-storage-bench-\(getpid())")
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 let venv = repositoryRoot.appendingPathComponent(".venv/bin")
-guard FileManager.default.isExecutableFile(atPath: venv.appendingPathComponent("moto_server").path) else {
-    print("moto_server not found in \(venv.path); run `bash deploy/setup.sh` first")
+let serverExecutable = venv.appendingPathComponent(options.server == .rclone ? "rclone" : "moto_server")
+guard FileManager.default.isExecutableFile(atPath: serverExecutable.path) else {
+    print("\(serverExecutable.lastPathComponent) not found in \(venv.path); run `bash deploy/setup.sh` first")
     exit(1)
 }
 
@@ -178,18 +220,33 @@ do {
 }
 
 let sourcePort = try freePort()
-let motoPort = try freePort()
+let storePort = try freePort()
+let accessKey = "AKIDBENCHMARK"
+let secretKey = "benchmark-secret"
 let source = try startChild(
     venv.appendingPathComponent("python").path,
     ["-m", "http.server", String(sourcePort), "--bind", "127.0.0.1", "--directory", work.path],
     log: work.appendingPathComponent("source.log"))
-let moto = try startChild(
-    venv.appendingPathComponent("moto_server").path, ["-H", "127.0.0.1", "-p", String(motoPort)],
-    log: work.appendingPathComponent("moto.log"))
+let storeFolder = work.appendingPathComponent("store")
+let storeServer: Process
+switch options.server {
+case .rclone:
+    // Signatures checked against the one key pair; buckets are folders under the work folder.
+    try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
+    storeServer = try startChild(
+        serverExecutable.path,
+        [
+            "serve", "s3", "--addr", "127.0.0.1:\(storePort)", "--auth-key", "\(accessKey),\(secretKey)",
+            "--config", "/dev/null", "--log-level", "ERROR", storeFolder.path,
+        ], log: work.appendingPathComponent("rclone.log"))
+case .moto:
+    storeServer = try startChild(
+        serverExecutable.path, ["-H", "127.0.0.1", "-p", String(storePort)], log: work.appendingPathComponent("moto.log"))
+}
 /// Stops both servers and removes the work folder. Top-level `defer` does not run before `exit`, so
 /// every way out of the program calls this.
 func stopServers() {
-    for process in [source, moto] where process.isRunning {
+    for process in [source, storeServer] where process.isRunning {
         process.terminate()
         process.waitUntilExit()
     }
@@ -199,17 +256,15 @@ func stopServers() {
 do {
     let sourceURL = "http://127.0.0.1:\(sourcePort)/result.mp4"
     try await waitUntilAnswering("http://127.0.0.1:\(sourcePort)/")
-    try await waitUntilAnswering("http://127.0.0.1:\(motoPort)/moto-api/")
+    try await waitUntilAnswering("http://127.0.0.1:\(storePort)/")
 
-    let accessKey = "AKIDBENCHMARK"
-    let secretKey = "benchmark-secret"
     let credentials = ObjectStoreCredentials(accessKeyID: Secret(accessKey), secretAccessKey: Secret(secretKey))
-    let endpoint = URL(string: "http://127.0.0.1:\(motoPort)")!
+    let endpoint = URL(string: "http://127.0.0.1:\(storePort)")!
     // Create the bucket with a signed PUT.
     do {
-        var signing = SigningRequest(method: "PUT", headers: [("Host", "127.0.0.1:\(motoPort)")])
+        var signing = SigningRequest(method: "PUT", headers: [("Host", "127.0.0.1:\(storePort)")])
         AWSV4Signer(credentials: credentials, region: "us-east-1").signHeaders(&signing, path: "/bench", date: Date())
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(motoPort)/bench")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(storePort)/bench")
         request.method = .PUT
         for (name, value) in signing.headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
@@ -245,11 +300,15 @@ do {
         // AssetForge: one streamed transfer.
         let baseline = procStatus("VmRSS")
         resetPeak()
+        let serverCPUBefore = treeCPUSeconds(storeServer.processIdentifier)
+        let ownCPUBefore = ownCPUSeconds()
         let start = ContinuousClock.now
         let asset = try await transfer.copy(
             from: URL(string: sourceURL)!, sku: "BENCH", kind: "video", assetId: assetID)
         let elapsed = seconds(ContinuousClock.now - start)
         let peak = procStatus("VmHWM")
+        let serverCPU = treeCPUSeconds(storeServer.processIdentifier) - serverCPUBefore
+        let ownCPU = ownCPUSeconds() - ownCPUBefore
         guard asset.object.size == Int64(size), asset.object.multipart == (size > options.thresholdMiB << 20) else {
             throw BenchmarkError("unexpected upload result \(asset.object)")
         }
@@ -258,28 +317,32 @@ do {
 
         // curl: the same two legs, one after the other.
         let download = try timeCommand("/usr/bin/curl", ["-sS", "-f", "-o", downloaded.path, sourceURL])
+        let serverCPUBeforeCurl = treeCPUSeconds(storeServer.processIdentifier)
         let upload = try timeCommand(
             "/usr/bin/curl",
             [
                 "-sS", "-f", "-o", "/dev/null", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user",
                 "\(accessKey):\(secretKey)",
                 "-H", "Content-Type: video/mp4", "-T", downloaded.path,
-                "http://127.0.0.1:\(motoPort)/bench/curl/result.mp4",
+                "http://127.0.0.1:\(storePort)/bench/curl/result.mp4",
             ])
+        let serverCPUForCurl = treeCPUSeconds(storeServer.processIdentifier) - serverCPUBeforeCurl
         try? FileManager.default.removeItem(at: downloaded)
         curlDownloadTimes.append(download)
         curlUploadTimes.append(upload)
         print(
             String(
                 format:
-                    "run %d: AssetForge %.2f s (peak RSS +%.1f MiB) | curl download %.2f s + upload %.2f s = %.2f s",
-                run, elapsed, Double(peak - baseline) / 1024, download, upload, download + upload))
+                    "run %d: AssetForge %.2f s (peak RSS +%.1f MiB; CPU %.2f s, the server's %.2f s) | "
+                    + "curl download %.2f s + upload %.2f s = %.2f s (the server's CPU in the upload %.2f s)",
+                run, elapsed, Double(peak - baseline) / 1024, ownCPU, serverCPU, download, upload, download + upload,
+                serverCPUForCurl))
     }
     let megabytes = Double(size) / 1e6
     let swiftMedian = median(swiftTimes)
     let curlMedian = median(zip(curlDownloadTimes, curlUploadTimes).map { $0 + $1 })
     print("")
-    print("| measure | AssetForge (stream to S3/moto) | curl (download, then --aws-sigv4 upload) |")
+    print("| measure | AssetForge (stream to S3/\(options.server.rawValue)) | curl (download, then --aws-sigv4 upload) |")
     print("| --- | --- | --- |")
     print(
         String(
@@ -289,7 +352,7 @@ do {
     print(String(format: "| AssetForge / curl throughput | %.0f %% | |", 100 * curlMedian / swiftMedian))
     print(String(format: "| peak RSS increase (max of runs) | %.1f MiB | |", Double(peakDeltas.max() ?? 0) / 1024))
     print(
-        "settings: part \(options.partMiB) MiB, single-PUT threshold \(options.thresholdMiB) MiB, \(options.concurrency) parts in flight, \(options.runs) runs"
+        "settings: server \(options.server.rawValue), part \(options.partMiB) MiB, single-PUT threshold \(options.thresholdMiB) MiB, \(options.concurrency) parts in flight, \(options.runs) runs"
     )
     let passed = curlMedian / swiftMedian >= 0.7 && (peakDeltas.max() ?? .max) < 32 * 1024
     print(passed ? "PASS: >= 70 % of curl's throughput and < 32 MiB extra peak RSS" : "FAIL: below the targets")

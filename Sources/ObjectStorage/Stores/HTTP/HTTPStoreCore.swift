@@ -373,10 +373,11 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         _ part: ByteBuffer, number: Int, uploadID: String, fullKey: String, key: String
     ) async throws(ObjectStorageError) -> CompletedPart {
         let md5 = Data(Insecure.MD5.hash(data: part.readableBytesView))
+        let headers = dialect.checksPartETags ? [] : [("Content-MD5", md5.base64EncodedString())]
         let response = try await withRetries("UploadPart \(number)", key: key) { () async throws(ObjectStorageError) in
             let response = try await send(
                 .PUT, objectKey: fullKey, query: [.init("partNumber", String(number)), .init("uploadId", uploadID)],
-                headers: [("Content-MD5", md5.base64EncodedString())],
+                headers: headers,
                 streaming: .stream(PartUploadBody(part), length: .known(Int64(part.readableBytes))), key: key)
             try dialect.verifyChecksums(response.headers, md5Hex: Hex.encode(md5), crc64: nil, key: key)
             return response
@@ -413,7 +414,7 @@ struct HTTPStoreCore<Dialect: HTTPStoreDialect>: Sendable {
         try dialect.verifyChecksums(
             response.headers, md5Hex: nil, crc64: dialect.computesCRC64 ? reader.crc64.value : nil, key: key)
         let etag = document?.text("ETag") ?? response.headers.first(name: "ETag")
-        if let etag {
+        if let etag, dialect.etagsAreMD5s {
             try verifyMultipartETag(etag, parts: parts, key: key)
         }
         return etag

@@ -19,6 +19,13 @@ protocol HTTPStoreDialect: Sendable {
     var requestIDHeader: String { get }
     /// Whether the store reports a CRC-64 that should be computed while reading the body.
     var computesCRC64: Bool { get }
+    /// Whether a part's ETag is compared with the MD5 of the part's bytes. Such parts go without Content-MD5: the
+    /// comparison already catches a damaged part (which is then sent again), and the header would only make the store
+    /// hash every part a second time.
+    var checksPartETags: Bool { get }
+    /// Whether ETags are MD5s (a multipart ETag the MD5 of the part MD5s); `false` for S3 buckets with SSE-KMS or
+    /// SSE-C, whose ETags are not, so a completed upload's ETag is not checked there.
+    var etagsAreMD5s: Bool { get }
 
     /// The target of a request for the full object key (`nil` for a bucket-level request).
     func target(objectKey: String?) -> HTTPStoreTarget
