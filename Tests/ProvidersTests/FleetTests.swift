@@ -221,6 +221,47 @@ struct FleetTests {
         }
     }
 
+    @Test("submissions wait for a permit before they start: at most maxConcurrentSubmissions prepare at once")
+    func submissionPermits() async throws {
+        try await Harness.run(taskSeconds: 0.1) { h in
+            var wanx = Harness.fastWorker(maxInFlight: 8)
+            wanx.maxConcurrentSubmissions = 2
+            let preparer = ConcurrencyCountingPreparer()
+            let fleet = h.fleet(workers: [.wanx: wanx], preparer: preparer)
+            try await withThrowingTaskGroup(of: ProviderResult.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await fleet.generate(
+                            .sceneImage(SceneImageCommand(productImage: h.sample("item-\(index % 3)"), prompt: "desk")),
+                            assetID: "permit-\(index)")
+                    }
+                }
+                var done = 0
+                for try await result in group where result.provider == .wanx { done += 1 }
+                #expect(done == 10)
+            }
+            #expect(preparer.calls.withLock { $0 } == 10)
+            #expect(preparer.mostAtOnce.withLock { $0 } == 2)
+            #expect(await fleet.worker(.wanx)!.status.inFlight == 0)
+        }
+    }
+
+    @Test("a permit taken for a disabled primary is given back: every submission falls back", .timeLimit(.minutes(1)))
+    func permitOfADisabledPrimary() async throws {
+        try await Harness.run(taskSeconds: 0.1) { h in
+            var wanx = Harness.fastWorker()
+            wanx.maxConcurrentSubmissions = 1
+            wanx.enabled = false
+            let fleet = h.fleet(workers: [.wanx: wanx])
+            for index in 0..<4 {
+                let result = try await fleet.generate(
+                    .textToImage(TextToImageCommand(prompt: "shot \(index)")), assetID: "disabled-\(index)")
+                #expect(result.provider == .jimeng)
+                #expect(result.fallbackFrom == .wanx)
+            }
+        }
+    }
+
     @Test("stuck tasks end with task-timed-out and free their slot")
     func stuckTask() async throws {
         try await Harness.run(taskSeconds: 0.1, { $0.faults.stuckTaskRate = 1 }) { h in
@@ -349,5 +390,40 @@ struct QueryPacingTests {
     func defaultLimits() {
         #expect(ProviderWorkerConfiguration.defaults(for: .wanx).queriesPerSecond == 20)
         #expect(ProviderWorkerConfiguration.defaults(for: .kling).queriesPerSecond == nil)
+    }
+}
+
+/// The real preparer, slowed down a little, counting how many preparations run at once.
+final class ConcurrencyCountingPreparer: ImagePreparer {
+    let inner = VipsImagePreparer()
+    let running = Mutex(0)
+    let mostAtOnce = Mutex(0)
+    let calls = Mutex(0)
+
+    private func counting<T>(_ body: () throws(ImagePreparationError) -> T) throws(ImagePreparationError) -> T {
+        let now = running.withLock { running in
+            running += 1
+            return running
+        }
+        mostAtOnce.withLock { $0 = max($0, now) }
+        calls.withLock { $0 += 1 }
+        defer { running.withLock { $0 -= 1 } }
+        Thread.sleep(forTimeInterval: 0.05)
+        return try body()
+    }
+
+    func inspect(_ image: [UInt8]) throws(ImagePreparationError) -> ImageInfo { try inner.inspect(image) }
+
+    func cutOut(_ image: [UInt8]) throws(ImagePreparationError) -> PreparedImage {
+        try counting { () throws(ImagePreparationError) in try inner.cutOut(image) }
+    }
+
+    func fit(_ image: [UInt8], aspectWidth: Int, aspectHeight: Int, mode: AspectFit, minimumShortSide: Int)
+        throws(ImagePreparationError) -> PreparedImage
+    {
+        try counting { () throws(ImagePreparationError) in
+            try inner.fit(
+                image, aspectWidth: aspectWidth, aspectHeight: aspectHeight, mode: mode, minimumShortSide: minimumShortSide)
+        }
     }
 }

@@ -169,8 +169,30 @@ public final class ProviderFleet: Sendable {
     ///
     /// `beforeSending` is called right before each submit request goes out (see
     /// ``ProviderWorker/submit(_:assetID:beforeSending:)``): the place to persist that a request is in flight.
+    ///
+    /// Many commands may wait for their turn (the primary's submission permit) at once: they wait here, in a shallow
+    /// frame, and the submission itself (input preparation, the request and its retries, fallbacks) runs in a child
+    /// task whose frames are freed when it ends.
     public func submit(
         _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void = {}
+    ) async throws(ProviderError) -> SubmittedTask {
+        let primary = routes[command.kind]?.first.flatMap { workers[$0] }
+        if let primary { try await primary.takeSubmissionPermit() }
+        do {
+            return try await ChildTask.run {
+                try await self.submitAlongRoute(
+                    command, assetID: assetID, beforeSending: beforeSending, primaryPermitTaken: primary != nil)
+            }
+        } catch {
+            throw ProviderError.wrap(error, provider: routes[command.kind]?.first ?? .wanx)
+        }
+    }
+
+    /// ``submit(_:assetID:beforeSending:)`` along the route; `primaryPermitTaken`: the primary's submission permit is
+    /// held and passes to its worker (which gives it back).
+    private func submitAlongRoute(
+        _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void,
+        primaryPermitTaken: Bool
     ) async throws(ProviderError) -> SubmittedTask {
         let route = routes[command.kind] ?? []
         guard let primary = route.first else {
@@ -180,7 +202,8 @@ public final class ProviderFleet: Sendable {
         for (index, provider) in route.enumerated() {
             guard let worker = workers[provider] else { continue }
             do {
-                var task = try await worker.submit(command, assetID: assetID, beforeSending: beforeSending)
+                var task = try await worker.submit(
+                    command, assetID: assetID, beforeSending: beforeSending, permitTaken: index == 0 && primaryPermitTaken)
                 if provider != primary {
                     let reason = lastError?.code.description ?? "provider-unavailable"
                     task.fallbackFrom = primary

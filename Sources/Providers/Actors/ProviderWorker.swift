@@ -121,8 +121,25 @@ public actor ProviderWorker {
         _ command: GenerationCommand, assetID: String,
         beforeSending: @escaping @Sendable () async throws -> Void = {}
     ) async throws(ProviderError) -> SubmittedTask {
+        try await submit(command, assetID: assetID, beforeSending: beforeSending, permitTaken: false)
+    }
+
+    /// Waits for a submission permit (one of ``ProviderWorkerConfiguration/maxConcurrentSubmissions``) and keeps it
+    /// for a following ``submit(_:assetID:beforeSending:permitTaken:)`` with `permitTaken: true`, which gives it
+    /// back. Lets a caller wait for its turn in a shallow frame before going deep into a submission.
+    func takeSubmissionPermit() async throws(ProviderError) {
+        try await takePermit(.sending, waitingFor: "a submission to finish")
+    }
+
+    /// ``submit(_:assetID:beforeSending:)``; with `permitTaken`, the submission permit is already held (taken with
+    /// ``takeSubmissionPermit()``) and is given back when the submission ends, whatever its outcome.
+    func submit(
+        _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void,
+        permitTaken: Bool
+    ) async throws(ProviderError) -> SubmittedTask {
         do {
-            let task = try await performSubmit(command, assetID: assetID, beforeSending: beforeSending)
+            let task = try await performSubmit(
+                command, assetID: assetID, beforeSending: beforeSending, permitTaken: permitTaken)
             submitted += 1
             return task
         } catch {
@@ -135,35 +152,54 @@ public actor ProviderWorker {
     }
 
     /// Polls `task` until it ends, fetches and costs its result, and frees its slot.
+    ///
+    /// Thousands of tasks wait here at once, so the frames that stay while a task waits are kept small: each poll
+    /// (with its retries and, at the end, the result's fetch) runs in a child task, and the bookkeeping around it
+    /// in functions of its own.
     public func awaitResult(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
         if !holders.contains(task.taskID), task.completedOutput == nil {
-            // A task persisted before a restart: it occupies a slot again while we poll it.
-            try await acquireSlot(for: task.assetID)
-            holders.insert(task.taskID)
-            reserve(task.reservedCNY, for: task.taskID)
-            await reserveShared(task.reservedCNY, for: task.taskID)
+            try await adoptSlot(of: task)
         }
+        let output: ProviderOutput
         do {
-            let output: ProviderOutput
             if let completed = task.completedOutput {
                 output = completed
             } else {
                 output = try await pollUntilDone(task)
             }
-            let cost = prices.cost(of: output)
-            finish(task, cost: cost)
-            succeeded += 1
-            events?.yield(.finished(assetID: task.assetID, provider: provider, taskID: task.taskID, costCNY: cost))
-            return ProviderResult(task: task, output: output, costCNY: cost, finishedAt: now())
         } catch {
-            finish(task, cost: nil)
-            failed += 1
-            logger.info(
-                "task failed",
-                metadata: ["asset.id": "\(task.assetID)", "task.id": "\(task.taskID)", "reason": "\(error.code)"])
-            events?.yield(.failed(assetID: task.assetID, provider: provider, reason: error.code.description))
+            recordFailure(of: task, error)
             throw error
         }
+        return recordSuccess(of: task, output)
+    }
+
+    /// A task persisted before a restart: it occupies a slot again while we poll it.
+    @inline(never)
+    private func adoptSlot(of task: SubmittedTask) async throws(ProviderError) {
+        try await acquireSlot(for: task.assetID)
+        holders.insert(task.taskID)
+        reserve(task.reservedCNY, for: task.taskID)
+        await reserveShared(task.reservedCNY, for: task.taskID)
+    }
+
+    @inline(never)
+    private func recordSuccess(of task: SubmittedTask, _ output: ProviderOutput) -> ProviderResult {
+        let cost = prices.cost(of: output)
+        finish(task, cost: cost)
+        succeeded += 1
+        events?.yield(.finished(assetID: task.assetID, provider: provider, taskID: task.taskID, costCNY: cost))
+        return ProviderResult(task: task, output: output, costCNY: cost, finishedAt: now())
+    }
+
+    @inline(never)
+    private func recordFailure(of task: SubmittedTask, _ error: ProviderError) {
+        finish(task, cost: nil)
+        failed += 1
+        logger.info(
+            "task failed",
+            metadata: ["asset.id": "\(task.assetID)", "task.id": "\(task.taskID)", "reason": "\(error.code)"])
+        events?.yield(.failed(assetID: task.assetID, provider: provider, reason: error.code.description))
     }
 
     /// Continues polling a task persisted before a restart (same as ``awaitResult(_:)``).
@@ -194,8 +230,11 @@ public actor ProviderWorker {
     // MARK: Submission
 
     private func performSubmit(
-        _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void
+        _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void,
+        permitTaken: Bool
     ) async throws(ProviderError) -> SubmittedTask {
+        var holdsPermit = permitTaken
+        defer { if holdsPermit { sending.release() } }
         guard configuration.enabled else {
             throw ProviderError(.providerUnavailable, provider: provider, message: "\(provider) is disabled")
         }
@@ -218,14 +257,16 @@ public actor ProviderWorker {
         // body). The permit is held from before the slot to the end of the submission (retries included): taking
         // the two always in that order, and never waiting for a permit while holding a slot, no two submissions
         // can wait for each other.
-        do {
-            try await takePermit(.sending, waitingFor: "a submission to finish")
-        } catch {
-            release(reservation: key)
-            breaker.releaseProbe()
-            throw error
+        if !holdsPermit {
+            do {
+                try await takePermit(.sending, waitingFor: "a submission to finish")
+                holdsPermit = true
+            } catch {
+                release(reservation: key)
+                breaker.releaseProbe()
+                throw error
+            }
         }
-        defer { sending.release() }
         do {
             try await acquireSlot(for: assetID)
         } catch {
@@ -237,7 +278,7 @@ public actor ProviderWorker {
             let prepared: PreparedSubmission
             do {
                 let backend = self.backend
-                prepared = try await Self.inChildTask { try await backend.prepare(command, assetID: assetID) }
+                prepared = try await ChildTask.run { try await backend.prepare(command, assetID: assetID) }
             } catch {
                 throw ProviderError.wrap(error, provider: provider)
             }
@@ -254,7 +295,7 @@ public actor ProviderWorker {
                 }
                 do {
                     let backend = self.backend
-                    return try await Self.inChildTask {
+                    return try await ChildTask.run {
                         try await backend.submit(prepared, assetID: assetID, isRetry: attempt > 1)
                     }
                 } catch let error as ProviderError where error.isAmbiguousSubmission {
@@ -577,54 +618,81 @@ public actor ProviderWorker {
 
     // MARK: Polling
 
-    private func pollUntilDone(_ task: SubmittedTask) async throws(ProviderError) -> ProviderOutput {
+    /// What one poll found: the task's output (fetched), or that it is still running.
+    private enum PollStep: Sendable {
+        case done(ProviderOutput)
+        case pending(vendorStatus: String)
+    }
+
+    /// When to poll `task`: the deadline its timeout sets, and the first wait (counted from its submission).
+    private struct PollPlan {
+        var schedule: PollingSchedule
+        var timeout: Duration
+        var deadline: ContinuousClock.Instant
+        var firstWait: Duration
+    }
+
+    @inline(never)
+    private func pollPlan(for task: SubmittedTask) -> PollPlan {
         let schedule = task.kind.isVideo ? configuration.videoPolling : configuration.imagePolling
         let timeout = task.kind.isVideo ? configuration.videoTaskTimeout : configuration.imageTaskTimeout
         let age = max(0, now().timeIntervalSince(task.submittedAt))
-        let deadline = clock.now + .seconds(max(0, timeout.seconds - age))
-        let firstWait = schedule.firstPoll.seconds - age
-        if firstWait > 0 { try await sleep(for: .seconds(min(firstWait, max(0, timeout.seconds - age)))) }
-        var interval = schedule.interval
+        let remaining = max(0, timeout.seconds - age)
+        return PollPlan(
+            schedule: schedule, timeout: timeout, deadline: clock.now + .seconds(remaining),
+            firstWait: .seconds(min(max(0, schedule.firstPoll.seconds - age), remaining)))
+    }
+
+    /// Sleeps between polls; each poll runs in a child task (``pollOnce(_:deadline:)``), so that what stays while
+    /// the task waits is this function's small frame.
+    @inline(never)
+    private func pollUntilDone(_ task: SubmittedTask) async throws(ProviderError) -> ProviderOutput {
+        let plan = pollPlan(for: task)
+        if plan.firstWait > .zero { try await sleep(for: plan.firstWait) }
+        var interval = plan.schedule.interval
         while true {
-            let snapshot = try await withRetries(step: "poll", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
-                _ in
-                try await self.waitForQueryToken()
-                let backend = self.backend
-                return try await Self.inChildTask { try await backend.poll(task) }
+            let step: PollStep
+            do {
+                step = try await ChildTask.run { try await self.pollOnce(task, deadline: plan.deadline) }
+            } catch {
+                throw ProviderError.wrap(error, provider: provider)
             }
-            switch snapshot.state {
-            case .succeeded:
-                return try await withRetries(step: "fetch", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
-                    _ in
-                    let backend = self.backend
-                    return try await Self.inChildTask { try await backend.fetchResult(task, snapshot: snapshot) }
-                }
-            case .failed:
-                throw snapshot.failure
-                    ?? ProviderError(.taskFailed, provider: provider, message: "task ended \(snapshot.vendorStatus)")
-            case .queued, .running:
-                guard clock.now + interval <= deadline else {
+            switch step {
+            case .done(let output):
+                return output
+            case .pending(let vendorStatus):
+                guard clock.now + interval <= plan.deadline else {
                     throw ProviderError(
                         .taskTimedOut, provider: provider,
-                        message: "task \(task.taskID) still \(snapshot.vendorStatus) after \(timeout)")
+                        message: "task \(task.taskID) still \(vendorStatus) after \(plan.timeout)")
                 }
                 try await sleep(for: interval)
-                interval = min(schedule.maxInterval, .seconds(interval.seconds * schedule.multiplier))
+                interval = min(plan.schedule.maxInterval, .seconds(interval.seconds * plan.schedule.multiplier))
             }
         }
     }
 
-    /// Runs `operation` (a vendor request) in a child task of its own. A task keeps the stack memory of its deepest
-    /// call until it ends, and an HTTP exchange goes deep (tens of KB of async frames): run in the command's own task,
-    /// every one of thousands of tasks in flight would keep that much while it sleeps between polls. A child task's
-    /// stack is freed when the request ends.
-    private nonisolated static func inChildTask<T: Sendable>(
-        _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            guard let value = try await group.next() else { throw CancellationError() }
-            return value
+    /// One poll of `task` (with retries), and the result's fetch once it succeeded. Runs in a child task.
+    private func pollOnce(_ task: SubmittedTask, deadline: ContinuousClock.Instant) async throws(ProviderError)
+        -> PollStep
+    {
+        let snapshot = try await withRetries(step: "poll", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
+            _ in
+            try await self.waitForQueryToken()
+            return try await self.backend.poll(task)
+        }
+        switch snapshot.state {
+        case .succeeded:
+            let output = try await withRetries(step: "fetch", assetID: task.assetID, gateOnBreaker: false, deadline: deadline) {
+                _ in
+                try await self.backend.fetchResult(task, snapshot: snapshot)
+            }
+            return .done(output)
+        case .failed:
+            throw snapshot.failure
+                ?? ProviderError(.taskFailed, provider: provider, message: "task ended \(snapshot.vendorStatus)")
+        case .queued, .running:
+            return .pending(vendorStatus: snapshot.vendorStatus)
         }
     }
 

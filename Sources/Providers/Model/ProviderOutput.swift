@@ -44,23 +44,50 @@ public struct ProviderUsage: Sendable, Hashable, Codable {
 /// A finished vendor task's result, before costing.
 public struct ProviderOutput: Sendable, Hashable, Codable {
     /// Result files (temporary vendor URLs: download them at once).
-    public var urls: [URL]
+    public var urls: [URL] {
+        get { storage.fields.urls }
+        set { update { $0.urls = newValue } }
+    }
     /// Inline results (Jimeng can return base64 images instead of URLs), PNG bytes.
-    public var inlineImages: [[UInt8]]
+    public var inlineImages: [[UInt8]] {
+        get { storage.fields.inlineImages }
+        set { update { $0.inlineImages = newValue } }
+    }
     /// SEO copy (Qwen).
-    public var copy: SEOCopy?
+    public var copy: SEOCopy? {
+        get { storage.fields.copy }
+        set { update { $0.copy = newValue } }
+    }
     /// The model that produced it.
-    public var model: String
+    public var model: String {
+        get { storage.fields.model }
+        set { update { $0.model = newValue } }
+    }
     /// Length of the video actually produced (Hailuo makes 6 s when 5 s was asked).
-    public var durationSeconds: Double?
+    public var durationSeconds: Double? {
+        get { storage.fields.durationSeconds }
+        set { update { $0.durationSeconds = newValue } }
+    }
     /// Video or image width, when reported.
-    public var width: Int?
+    public var width: Int? {
+        get { storage.fields.width }
+        set { update { $0.width = newValue } }
+    }
     /// Video or image height, when reported.
-    public var height: Int?
+    public var height: Int? {
+        get { storage.fields.height }
+        set { update { $0.height = newValue } }
+    }
     /// What is billed.
-    public var usage: ProviderUsage
+    public var usage: ProviderUsage {
+        get { storage.fields.usage }
+        set { update { $0.usage = newValue } }
+    }
     /// Kling's `mode`, Hailuo's resolution…: the price-relevant variant.
-    public var variant: String?
+    public var variant: String? {
+        get { storage.fields.variant }
+        set { update { $0.variant = newValue } }
+    }
 
     /// An output.
     public init(
@@ -68,16 +95,48 @@ public struct ProviderOutput: Sendable, Hashable, Codable {
         durationSeconds: Double? = nil, width: Int? = nil, height: Int? = nil, usage: ProviderUsage = ProviderUsage(),
         variant: String? = nil
     ) {
-        self.urls = urls
-        self.inlineImages = inlineImages
-        self.copy = copy
-        self.model = model
-        self.durationSeconds = durationSeconds
-        self.width = width
-        self.height = height
-        self.usage = usage
-        self.variant = variant
+        storage = Storage(
+            Fields(
+                urls: urls, inlineImages: inlineImages, copy: copy, model: model, durationSeconds: durationSeconds,
+                width: width, height: height, usage: usage, variant: variant))
     }
+
+    // The fields live in one shared, copy-on-write box, as SubmittedTask's do: an output passes through the async
+    // frames of waiting tasks; a reference is 8 bytes, the fields about 180.
+    private struct Fields: Sendable, Hashable, Codable {
+        var urls: [URL]
+        var inlineImages: [[UInt8]]
+        var copy: SEOCopy?
+        var model: String
+        var durationSeconds: Double?
+        var width: Int?
+        var height: Int?
+        var usage: ProviderUsage
+        var variant: String?
+    }
+
+    private final class Storage: @unchecked Sendable {
+        // Mutated only through `update`, when no other value shares it.
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        change(&storage.fields)
+    }
+
+    public init(from decoder: any Decoder) throws { storage = Storage(try Fields(from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
+
+    public static func == (lhs: ProviderOutput, rhs: ProviderOutput) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 }
 
 /// The vendor-neutral state of a task.
