@@ -132,6 +132,27 @@ struct FleetTests {
         }
     }
 
+    @Test(
+        "budget: with more waiting submissions than permits, every one is deferred (a deferred one gives its permit back)",
+        .timeLimit(.minutes(1)))
+    func budgetDeferralBeyondThePermits() async throws {
+        try await Harness.run(taskSeconds: 0.1) { h in
+            var wanx = Harness.fastWorker()
+            wanx.dailyBudgetCNY = Decimal(string: "0.10")
+            wanx.maxConcurrentSubmissions = 1
+            let fleet = h.fleet(workers: [.wanx: wanx])
+            let command = GenerationCommand.sceneImage(SceneImageCommand(productImage: h.sample("cup"), prompt: "garden"))
+            _ = try await fleet.generate(command, assetID: "p-0")
+            let waiting = (1...4).map { index in Task { try await fleet.generate(command, assetID: "p-\(index)") } }
+            #expect(try await waitFor { await fleet.worker(.wanx)!.status.deferred == 4 })
+            #expect(h.simulator.stats()[.wanx].tasksCreated == 1)
+            await fleet.worker(.wanx)!.setDailyBudget(Decimal(string: "1.00"))
+            for task in waiting { #expect(try await task.value.provider == .wanx) }
+            #expect(h.simulator.stats()[.wanx].tasksCreated == 5)
+            #expect(await fleet.worker(.wanx)!.status.deferred == 0)
+        }
+    }
+
     @Test("breaker and fallback: with Wanx down images complete on Jimeng; when Wanx recovers traffic returns")
     func breakerAndFallback() async throws {
         try await Harness.run(taskSeconds: 0.1, { $0.serviceFaults["wanx"] = { var f = FaultProfile(); f.unavailable = true; return f }() }) { h in

@@ -248,7 +248,15 @@ public actor ProviderWorker {
         let amount = estimate(command)
         let key = "pending:\(assetID):\(UUID().uuidString)"
         do {
-            try await reserveBudget(amount, key: key, assetID: assetID)
+            // A permit taken early (by the fleet) is given back while the submission is deferred: a deferred
+            // submission must not keep the others from their turn, nor from being deferred (and reported) too.
+            // It is taken again below once the budget allows.
+            try await reserveBudget(amount, key: key, assetID: assetID) {
+                if holdsPermit {
+                    sending.release()
+                    holdsPermit = false
+                }
+            }
         } catch {
             breaker.releaseProbe()
             throw error
@@ -395,7 +403,11 @@ public actor ProviderWorker {
 
     // MARK: Budget
 
-    private func reserveBudget(_ amount: Decimal, key: String, assetID: String) async throws(ProviderError) {
+    /// Reserves `amount` for the submission, waiting (deferred, reported once) while the daily cap holds;
+    /// `whenDeferred` runs when the wait starts.
+    private func reserveBudget(
+        _ amount: Decimal, key: String, assetID: String, whenDeferred: () -> Void = {}
+    ) async throws(ProviderError) {
         budget.roll(at: now())
         if budget.neverFits(amount) {
             throw ProviderError(
@@ -407,6 +419,7 @@ public actor ProviderWorker {
             if deferredAt == nil {
                 deferredAt = clock.now
                 deferredNow += 1
+                whenDeferred()
                 logger.warning(
                     "daily budget reached; submission deferred",
                     metadata: [
