@@ -25,6 +25,26 @@ import Testing
             credentials: credentials, configuration: configuration, logger: TestSupport.logger)
     }
 
+    /// moto with `bucket` created, behind a ``FaultInjectingProxy`` that `faults` sets up; `body` gets the proxy, a
+    /// store that goes through it (made with `configure`), and moto's admin calls.
+    static func withStoreBehindProxy(
+        bucket: String, faults: (FaultInjectingProxy) -> Void = { _ in },
+        configure: (inout S3ObjectStore.Configuration) -> Void = { _ in },
+        _ body: (FaultInjectingProxy, S3ObjectStore, S3TestAdmin) async throws -> Void
+    ) async throws {
+        try await withMotoServer { endpoint in
+            let admin = S3TestAdmin(endpoint: endpoint, credentials: credentials)
+            try await admin.createBucket(bucket)
+            let proxy = FaultInjectingProxy(upstreamPort: endpoint.port!)
+            faults(proxy)
+            try await TestSupport.withServer({ proxy.makeApplication(onRunning: $0) }) { proxyPort in
+                let store = Self.store(
+                    endpoint: URL(string: "http://127.0.0.1:\(proxyPort)")!, bucket: bucket, configure: configure)
+                try await body(proxy, store, admin)
+            }
+        }
+    }
+
     @Test func singlePutRoundTripAndURLs() async throws {
         try await withMotoServer { endpoint in
             let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
@@ -58,76 +78,56 @@ import Testing
     }
 
     @Test func fiftyMegabyteMultipartSurvivesAFailedPart() async throws {
-        try await withMotoServer { endpoint in
-            let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
-            try await admin.createBucket("assets-big")
-            let proxy = FaultInjectingProxy(upstreamPort: endpoint.port!)
-            proxy.failPart(2, times: 1)
-            try await TestSupport.withServer({ proxy.makeApplication(onRunning: $0) }) { proxyPort in
-                let store = Self.store(endpoint: URL(string: "http://127.0.0.1:\(proxyPort)")!, bucket: "assets-big")
-                let body = TestSupport.payload(size: 50 << 20, header: TestSupport.mp4Header)
-                let stored = try await store.put(
-                    "assets/SKU-9/video/big.mp4", body: TestSupport.chunks(body, chunkSize: 256 << 10),
-                    contentType: "video/mp4", expectedSize: Int64(50 << 20))
-                #expect(stored.multipart)
-                #expect(stored.size == Int64(50 << 20))
-                #expect(stored.etag?.contains("-10") == true)
-                #expect(stored.sha256 == Hex.encode(SHA256.hash(data: body.readableBytesView)))
-                #expect(proxy.failuresServed.withLock { $0 } == 1)
-                let back = try await store.get("assets/SKU-9/video/big.mp4", maxBytes: 64 << 20)
-                #expect(back == body)
-                #expect(try await admin.multipartUploadsInProgress("assets-big").isEmpty)
-            }
+        try await Self.withStoreBehindProxy(bucket: "assets-big", faults: { $0.failPart(2, times: 1) }) {
+            proxy, store, admin in
+            let body = TestSupport.payload(size: 50 << 20, header: TestSupport.mp4Header)
+            let stored = try await store.put(
+                "assets/SKU-9/video/big.mp4", body: TestSupport.chunks(body, chunkSize: 256 << 10),
+                contentType: "video/mp4", expectedSize: Int64(50 << 20))
+            #expect(stored.multipart)
+            #expect(stored.size == Int64(50 << 20))
+            #expect(stored.etag?.contains("-10") == true)
+            #expect(stored.sha256 == Hex.encode(SHA256.hash(data: body.readableBytesView)))
+            #expect(proxy.failuresServed.withLock { $0 } == 1)
+            let back = try await store.get("assets/SKU-9/video/big.mp4", maxBytes: 64 << 20)
+            #expect(back == body)
+            #expect(try await admin.multipartUploadsInProgress("assets-big").isEmpty)
         }
     }
 
     /// Parts go without Content-MD5 when their ETags are checked: a part damaged on the way is caught by its ETag and
     /// sent again.
     @Test func aPartDamagedOnTheWayIsCaughtByItsETagAndSentAgain() async throws {
-        try await withMotoServer { endpoint in
-            let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
-            try await admin.createBucket("assets-damaged")
-            let proxy = FaultInjectingProxy(upstreamPort: endpoint.port!)
-            proxy.corruptPart(2, times: 1)
-            try await TestSupport.withServer({ proxy.makeApplication(onRunning: $0) }) { proxyPort in
-                let store = Self.store(
-                    endpoint: URL(string: "http://127.0.0.1:\(proxyPort)")!, bucket: "assets-damaged")
-                let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
-                let stored = try await store.put(
-                    "assets/SKU-9/video/damaged.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
-                    expectedSize: nil)
-                #expect(stored.multipart)
-                #expect(proxy.corruptionsServed.withLock { $0 } == 1)
-                // Parts 1, 2 (damaged), 2 again, 3; none with Content-MD5.
-                #expect(proxy.partContentMD5s.withLock { $0 } == [nil, nil, nil, nil])
-                #expect(try await store.get("assets/SKU-9/video/damaged.mp4", maxBytes: 16 << 20) == body)
-            }
+        try await Self.withStoreBehindProxy(bucket: "assets-damaged", faults: { $0.corruptPart(2, times: 1) }) {
+            proxy, store, _ in
+            let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
+            let stored = try await store.put(
+                "assets/SKU-9/video/damaged.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                expectedSize: nil)
+            #expect(stored.multipart)
+            #expect(proxy.corruptionsServed.withLock { $0 } == 1)
+            // Parts 1, 2 (damaged), 2 again, 3; none with Content-MD5.
+            #expect(proxy.partContentMD5s.withLock { $0 } == [nil, nil, nil, nil])
+            #expect(try await store.get("assets/SKU-9/video/damaged.mp4", maxBytes: 16 << 20) == body)
         }
     }
 
     /// With ETag checks off (SSE-KMS or SSE-C buckets), each part carries its Content-MD5 for the store to check.
     @Test func withoutETagChecksPartsCarryContentMD5() async throws {
-        try await withMotoServer { endpoint in
-            let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
-            try await admin.createBucket("assets-kms")
-            let proxy = FaultInjectingProxy(upstreamPort: endpoint.port!)
-            try await TestSupport.withServer({ proxy.makeApplication(onRunning: $0) }) { proxyPort in
-                let store = Self.store(endpoint: URL(string: "http://127.0.0.1:\(proxyPort)")!, bucket: "assets-kms") {
-                    $0.verifiesETag = false
-                }
-                let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
-                _ = try await store.put(
-                    "assets/SKU-9/video/kms.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
-                    expectedSize: nil)
-                let partSize = 5 << 20
-                let expected = stride(from: 0, to: body.readableBytes, by: partSize).map { offset in
-                    let part = body.getSlice(at: offset, length: min(partSize, body.readableBytes - offset))!
-                    return Data(Insecure.MD5.hash(data: part.readableBytesView)).base64EncodedString()
-                }
-                #expect(Set(proxy.partContentMD5s.withLock { $0 }.compactMap { $0 }) == Set(expected))
-                #expect(proxy.partContentMD5s.withLock { $0 }.count == 3)
-                #expect(try await store.get("assets/SKU-9/video/kms.mp4", maxBytes: 16 << 20) == body)
+        try await Self.withStoreBehindProxy(bucket: "assets-kms", configure: { $0.verifiesETag = false }) {
+            proxy, store, _ in
+            let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
+            _ = try await store.put(
+                "assets/SKU-9/video/kms.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                expectedSize: nil)
+            let partSize = 5 << 20
+            let expected = stride(from: 0, to: body.readableBytes, by: partSize).map { offset in
+                let part = body.getSlice(at: offset, length: min(partSize, body.readableBytes - offset))!
+                return Data(Insecure.MD5.hash(data: part.readableBytesView)).base64EncodedString()
             }
+            #expect(Set(proxy.partContentMD5s.withLock { $0 }.compactMap { $0 }) == Set(expected))
+            #expect(proxy.partContentMD5s.withLock { $0 }.count == 3)
+            #expect(try await store.get("assets/SKU-9/video/kms.mp4", maxBytes: 16 << 20) == body)
         }
     }
 
@@ -149,30 +149,23 @@ import Testing
     }
 
     @Test func permanentPartFailureAbortsTheMultipartUpload() async throws {
-        try await withMotoServer { endpoint in
-            let admin = S3TestAdmin(endpoint: endpoint, credentials: Self.credentials)
-            try await admin.createBucket("assets-fail")
-            let proxy = FaultInjectingProxy(upstreamPort: endpoint.port!)
-            proxy.failPart(2, times: nil)
-            try await TestSupport.withServer({ proxy.makeApplication(onRunning: $0) }) { proxyPort in
-                let store = Self.store(endpoint: URL(string: "http://127.0.0.1:\(proxyPort)")!, bucket: "assets-fail") {
-                    $0.upload.maxAttempts = 3
-                }
-                let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
-                await #expect {
-                    _ = try await store.put(
-                        "assets/SKU-9/video/broken.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
-                        expectedSize: nil)
-                } throws: { error in
-                    let error = error as? ObjectStorageError
-                    return error?.code == .serviceError && error?.httpStatus == 500 && error?.isRetriable == true
-                }
-                #expect(proxy.failuresServed.withLock { $0 } == 3)
-                let inProgress = try await admin.multipartUploadsInProgress("assets-fail")
-                #expect(inProgress.isEmpty)
-                let leftover = try await store.metadata("assets/SKU-9/video/broken.mp4")
-                #expect(leftover == nil)
+        try await Self.withStoreBehindProxy(
+            bucket: "assets-fail", faults: { $0.failPart(2, times: nil) }, configure: { $0.upload.maxAttempts = 3 }
+        ) { proxy, store, admin in
+            let body = TestSupport.payload(size: 12 << 20, header: TestSupport.mp4Header)
+            await #expect {
+                _ = try await store.put(
+                    "assets/SKU-9/video/broken.mp4", body: TestSupport.chunks(body), contentType: "video/mp4",
+                    expectedSize: nil)
+            } throws: { error in
+                let error = error as? ObjectStorageError
+                return error?.code == .serviceError && error?.httpStatus == 500 && error?.isRetriable == true
             }
+            #expect(proxy.failuresServed.withLock { $0 } == 3)
+            let inProgress = try await admin.multipartUploadsInProgress("assets-fail")
+            #expect(inProgress.isEmpty)
+            let leftover = try await store.metadata("assets/SKU-9/video/broken.mp4")
+            #expect(leftover == nil)
         }
     }
 

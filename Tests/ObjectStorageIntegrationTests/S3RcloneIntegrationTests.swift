@@ -12,6 +12,10 @@ import Testing
     static let accessKey = "AKIDRCLONETEST"
     static let secretKey = "rclone-test-secret"
 
+    static func credentials(_ secretKey: String = secretKey) -> ObjectStoreCredentials {
+        ObjectStoreCredentials(accessKeyID: Secret(accessKey), secretAccessKey: Secret(secretKey))
+    }
+
     static func store(endpoint: URL, bucket: String, secretKey: String = secretKey) -> S3ObjectStore {
         var configuration = S3ObjectStore.Configuration()
         configuration.upload.singlePutThreshold = 5 << 20
@@ -20,17 +24,12 @@ import Testing
         configuration.upload.maxAttempts = 2
         return S3ObjectStore(
             bucket: ObjectStoreBucket(bucket: bucket, region: "us-east-1", endpoint: endpoint),
-            credentials: ObjectStoreCredentials(accessKeyID: Secret(accessKey), secretAccessKey: Secret(secretKey)),
-            configuration: configuration, logger: TestSupport.logger)
+            credentials: credentials(secretKey), configuration: configuration, logger: TestSupport.logger)
     }
 
     @Test func signedSinglePutAndMultipartRoundTrip() async throws {
         try await withRcloneS3Server(accessKey: Self.accessKey, secretKey: Self.secretKey) { endpoint in
-            let admin = S3TestAdmin(
-                endpoint: endpoint,
-                credentials: ObjectStoreCredentials(
-                    accessKeyID: Secret(Self.accessKey), secretAccessKey: Secret(Self.secretKey)))
-            try await admin.createBucket("assets")
+            try await S3TestAdmin(endpoint: endpoint, credentials: Self.credentials()).createBucket("assets")
             let store = Self.store(endpoint: endpoint, bucket: "assets")
 
             let small = TestSupport.payload(size: 300_000, header: TestSupport.pngHeader)
@@ -54,11 +53,7 @@ import Testing
 
     @Test func aWrongSecretIsRefusedWithAClearError() async throws {
         try await withRcloneS3Server(accessKey: Self.accessKey, secretKey: Self.secretKey) { endpoint in
-            let admin = S3TestAdmin(
-                endpoint: endpoint,
-                credentials: ObjectStoreCredentials(
-                    accessKeyID: Secret(Self.accessKey), secretAccessKey: Secret(Self.secretKey)))
-            try await admin.createBucket("assets")
+            try await S3TestAdmin(endpoint: endpoint, credentials: Self.credentials()).createBucket("assets")
             let store = Self.store(endpoint: endpoint, bucket: "assets", secretKey: "not-the-secret")
             let body = TestSupport.payload(size: 1_000, header: TestSupport.pngHeader)
             await #expect {

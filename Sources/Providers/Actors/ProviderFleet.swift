@@ -176,15 +176,16 @@ public final class ProviderFleet: Sendable {
     public func submit(
         _ command: GenerationCommand, assetID: String, beforeSending: @escaping @Sendable () async throws -> Void = {}
     ) async throws(ProviderError) -> SubmittedTask {
-        let primary = routes[command.kind]?.first.flatMap { workers[$0] }
-        if let primary { try await primary.takeSubmissionPermit() }
+        let primary = routes[command.kind]?.first
+        let primaryWorker = primary.flatMap { workers[$0] }
+        if let primaryWorker { try await primaryWorker.takeSubmissionPermit() }
         do {
             return try await ChildTask.run {
                 try await self.submitAlongRoute(
-                    command, assetID: assetID, beforeSending: beforeSending, primaryPermitTaken: primary != nil)
+                    command, assetID: assetID, beforeSending: beforeSending, primaryPermitTaken: primaryWorker != nil)
             }
         } catch {
-            throw ProviderError.wrap(error, provider: routes[command.kind]?.first ?? .wanx)
+            throw ProviderError.wrap(error, provider: primary ?? .wanx)
         }
     }
 

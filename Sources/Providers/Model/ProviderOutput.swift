@@ -45,48 +45,48 @@ public struct ProviderUsage: Sendable, Hashable, Codable {
 public struct ProviderOutput: Sendable, Hashable, Codable {
     /// Result files (temporary vendor URLs: download them at once).
     public var urls: [URL] {
-        get { storage.fields.urls }
-        set { update { $0.urls = newValue } }
+        get { fields.value.urls }
+        set { fields.value.urls = newValue }
     }
     /// Inline results (Jimeng can return base64 images instead of URLs), PNG bytes.
     public var inlineImages: [[UInt8]] {
-        get { storage.fields.inlineImages }
-        set { update { $0.inlineImages = newValue } }
+        get { fields.value.inlineImages }
+        set { fields.value.inlineImages = newValue }
     }
     /// SEO copy (Qwen).
     public var copy: SEOCopy? {
-        get { storage.fields.copy }
-        set { update { $0.copy = newValue } }
+        get { fields.value.copy }
+        set { fields.value.copy = newValue }
     }
     /// The model that produced it.
     public var model: String {
-        get { storage.fields.model }
-        set { update { $0.model = newValue } }
+        get { fields.value.model }
+        set { fields.value.model = newValue }
     }
     /// Length of the video actually produced (Hailuo makes 6 s when 5 s was asked).
     public var durationSeconds: Double? {
-        get { storage.fields.durationSeconds }
-        set { update { $0.durationSeconds = newValue } }
+        get { fields.value.durationSeconds }
+        set { fields.value.durationSeconds = newValue }
     }
     /// Video or image width, when reported.
     public var width: Int? {
-        get { storage.fields.width }
-        set { update { $0.width = newValue } }
+        get { fields.value.width }
+        set { fields.value.width = newValue }
     }
     /// Video or image height, when reported.
     public var height: Int? {
-        get { storage.fields.height }
-        set { update { $0.height = newValue } }
+        get { fields.value.height }
+        set { fields.value.height = newValue }
     }
     /// What is billed.
     public var usage: ProviderUsage {
-        get { storage.fields.usage }
-        set { update { $0.usage = newValue } }
+        get { fields.value.usage }
+        set { fields.value.usage = newValue }
     }
     /// Kling's `mode`, Hailuo's resolution…: the price-relevant variant.
     public var variant: String? {
-        get { storage.fields.variant }
-        set { update { $0.variant = newValue } }
+        get { fields.value.variant }
+        set { fields.value.variant = newValue }
     }
 
     /// An output.
@@ -95,7 +95,7 @@ public struct ProviderOutput: Sendable, Hashable, Codable {
         durationSeconds: Double? = nil, width: Int? = nil, height: Int? = nil, usage: ProviderUsage = ProviderUsage(),
         variant: String? = nil
     ) {
-        storage = Storage(
+        fields = CopyOnWriteBox(
             Fields(
                 urls: urls, inlineImages: inlineImages, copy: copy, model: model, durationSeconds: durationSeconds,
                 width: width, height: height, usage: usage, variant: variant))
@@ -115,28 +115,11 @@ public struct ProviderOutput: Sendable, Hashable, Codable {
         var variant: String?
     }
 
-    private final class Storage: @unchecked Sendable {
-        // Mutated only through `update`, when no other value shares it.
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
+    private var fields: CopyOnWriteBox<Fields>
 
-    private var storage: Storage
+    public init(from decoder: any Decoder) throws { fields = CopyOnWriteBox(try Fields(from: decoder)) }
 
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        change(&storage.fields)
-    }
-
-    public init(from decoder: any Decoder) throws { storage = Storage(try Fields(from: decoder)) }
-
-    public func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
-
-    public static func == (lhs: ProviderOutput, rhs: ProviderOutput) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
+    public func encode(to encoder: any Encoder) throws { try fields.value.encode(to: encoder) }
 }
 
 /// The vendor-neutral state of a task.

@@ -5,68 +5,68 @@ import Foundation
 public struct SubmittedTask: Sendable, Hashable, Codable {
     /// The asset (also the idempotency key sent to the vendor, and Kling's `external_task_id`).
     public var assetID: String {
-        get { storage.fields.assetID }
-        set { update { $0.assetID = newValue } }
+        get { fields.value.assetID }
+        set { fields.value.assetID = newValue }
     }
     /// Who runs it.
     public var provider: GenerationProvider {
-        get { storage.fields.provider }
-        set { update { $0.provider = newValue } }
+        get { fields.value.provider }
+        set { fields.value.provider = newValue }
     }
     /// The vendor's task id (for Qwen, which answers at once, the completion id).
     public var taskID: String {
-        get { storage.fields.taskID }
-        set { update { $0.taskID = newValue } }
+        get { fields.value.taskID }
+        set { fields.value.taskID = newValue }
     }
     /// What was asked.
     public var kind: CommandKind {
-        get { storage.fields.kind }
-        set { update { $0.kind = newValue } }
+        get { fields.value.kind }
+        set { fields.value.kind = newValue }
     }
     /// The model (`req_key` for Jimeng), needed to poll some vendors and to cost the result.
     public var model: String {
-        get { storage.fields.model }
-        set { update { $0.model = newValue } }
+        get { fields.value.model }
+        set { fields.value.model = newValue }
     }
     /// Price-relevant variant: Kling mode, Hailuo resolution.
     public var variant: String? {
-        get { storage.fields.variant }
-        set { update { $0.variant = newValue } }
+        get { fields.value.variant }
+        set { fields.value.variant = newValue }
     }
     /// Video length the provider was asked for (Hailuo: what it offers, e.g. 6 for a requested 5).
     public var durationSeconds: Int? {
-        get { storage.fields.durationSeconds }
-        set { update { $0.durationSeconds = newValue } }
+        get { fields.value.durationSeconds }
+        set { fields.value.durationSeconds = newValue }
     }
     /// Images asked for.
     public var imageCount: Int {
-        get { storage.fields.imageCount }
-        set { update { $0.imageCount = newValue } }
+        get { fields.value.imageCount }
+        set { fields.value.imageCount = newValue }
     }
     /// When it was accepted.
     public var submittedAt: Date {
-        get { storage.fields.submittedAt }
-        set { update { $0.submittedAt = newValue } }
+        get { fields.value.submittedAt }
+        set { fields.value.submittedAt = newValue }
     }
     /// Set when the command went to a backup provider: the provider it was meant for.
     public var fallbackFrom: GenerationProvider? {
-        get { storage.fields.fallbackFrom }
-        set { update { $0.fallbackFrom = newValue } }
+        get { fields.value.fallbackFrom }
+        set { fields.value.fallbackFrom = newValue }
     }
     /// Why the fallback happened (the primary's error code), when it did.
     public var fallbackReason: String? {
-        get { storage.fields.fallbackReason }
-        set { update { $0.fallbackReason = newValue } }
+        get { fields.value.fallbackReason }
+        set { fields.value.fallbackReason = newValue }
     }
     /// The CNY reserved against the daily budget.
     public var reservedCNY: Decimal {
-        get { storage.fields.reservedCNY }
-        set { update { $0.reservedCNY = newValue } }
+        get { fields.value.reservedCNY }
+        set { fields.value.reservedCNY = newValue }
     }
     /// The output, for providers that answer at once (Qwen).
     public var completedOutput: ProviderOutput? {
-        get { storage.fields.completedOutput }
-        set { update { $0.completedOutput = newValue } }
+        get { fields.value.completedOutput }
+        set { fields.value.completedOutput = newValue }
     }
 
     /// A task.
@@ -76,7 +76,7 @@ public struct SubmittedTask: Sendable, Hashable, Codable {
         fallbackFrom: GenerationProvider? = nil, fallbackReason: String? = nil, reservedCNY: Decimal = 0,
         completedOutput: ProviderOutput? = nil
     ) {
-        storage = Storage(
+        fields = CopyOnWriteBox(
             Fields(
                 assetID: assetID, provider: provider, taskID: taskID, kind: kind, model: model, variant: variant,
                 durationSeconds: durationSeconds, imageCount: imageCount, submittedAt: submittedAt,
@@ -102,28 +102,11 @@ public struct SubmittedTask: Sendable, Hashable, Codable {
         var completedOutput: ProviderOutput?
     }
 
-    private final class Storage: @unchecked Sendable {
-        // Mutated only through `update`, when no other value shares it.
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
+    private var fields: CopyOnWriteBox<Fields>
 
-    private var storage: Storage
+    public init(from decoder: any Decoder) throws { fields = CopyOnWriteBox(try Fields(from: decoder)) }
 
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        change(&storage.fields)
-    }
-
-    public init(from decoder: any Decoder) throws { storage = Storage(try Fields(from: decoder)) }
-
-    public func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
-
-    public static func == (lhs: SubmittedTask, rhs: SubmittedTask) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
+    public func encode(to encoder: any Encoder) throws { try fields.value.encode(to: encoder) }
 }
 
 extension GenerationProvider: Codable {}

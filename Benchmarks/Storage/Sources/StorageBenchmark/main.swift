@@ -36,6 +36,13 @@ struct Options {
     var thresholdMiB = S3ObjectStore.Configuration().upload.singlePutThreshold >> 20
     var concurrency = S3ObjectStore.Configuration().upload.partConcurrency
 
+    static func usage() -> Never {
+        print(
+            "usage: storage-benchmark [--megabytes N] [--runs N] [--server rclone|moto] [--part-mib N] "
+                + "[--threshold-mib N] [--concurrency N]")
+        exit(2)
+    }
+
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
         while let argument = iterator.next() {
@@ -47,14 +54,10 @@ struct Options {
             case ("--part-mib", let v?): partMiB = v
             case ("--threshold-mib", let v?): thresholdMiB = v
             case ("--concurrency", let v?): concurrency = v
-            case ("--server", _) where text.flatMap(StoreServer.init(rawValue:)) != nil:
-                server = text.flatMap(StoreServer.init(rawValue:)) ?? server
-            default:
-                print(
-                    "usage: storage-benchmark [--megabytes N] [--runs N] [--server rclone|moto] [--part-mib N] "
-                        + "[--threshold-mib N] [--concurrency N]"
-                )
-                exit(2)
+            case ("--server", _):
+                guard let chosen = text.flatMap(StoreServer.init(rawValue:)) else { Self.usage() }
+                server = chosen
+            default: Self.usage()
             }
         }
     }
