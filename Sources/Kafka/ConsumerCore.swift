@@ -55,6 +55,8 @@ final class ConsumerCore: Sendable {
     let wakeQueue = Mutex<RDKafkaQueue?>(nil)
     /// Messages the application is copying out of librdkafka right now; the client is destroyed only at zero.
     private let conversions = Atomic<Int>(0)
+    /// Set when the application starts closing the consumer.
+    let closing = Atomic<Bool>(false)
 
     init(logger: Logger, bufferCapacity: Int, bufferCapacityBytes: Int) {
         self.logger = logger
@@ -111,21 +113,31 @@ final class ConsumerCore: Sendable {
 
     /// Takes the next buffered message, waiting when there is none. Returns nil once closed.
     func next() async throws -> KafkaConsumerMessage? {
+        try await next(upTo: 1)?.first
+    }
+
+    /// Takes up to `maximum` buffered messages at once (at least one), in order, waiting when there is none.
+    /// Returns nil once closed.
+    func next(upTo maximum: Int) async throws -> [KafkaConsumerMessage]? {
+        precondition(maximum > 0, "a batch holds at least one message")
         while true {
-            let (polled, topic, end, error, wakePoller) = state.withLock {
-                state -> (PolledMessage?, String, Bool, KafkaError?, Bool) in
-                if state.finished { return (nil, "", true, state.failure, false) }
-                guard let message = state.buffer.popFirst() else { return (nil, "", false, nil, false) }
+            let (polled, topics, end, error, wakePoller) = state.withLock {
+                state -> ([PolledMessage], [String], Bool, KafkaError?, Bool) in
+                if state.finished { return ([], [], true, state.failure, false) }
+                guard !state.buffer.isEmpty else { return ([], [], false, nil, false) }
+                var polled: [PolledMessage] = []
+                polled.reserveCapacity(min(maximum, state.buffer.count))
+                while polled.count < maximum, let message = state.buffer.popFirst() { polled.append(message) }
                 // Counted under the lock: once `finished` is set, no new conversion starts.
-                conversions.add(1, ordering: .relaxed)
+                conversions.add(polled.count, ordering: .relaxed)
                 let resume = state.pausedForFlowControl && state.buffer.isHalfDrained
-                return (message, state.topicNames[message.topicIndex], false, nil, resume)
+                return (polled, state.topicNames, false, nil, resume)
             }
             if wakePoller { wake() }
-            if let polled {
-                let message = polled.converted(topic: topic)
-                conversions.subtract(1, ordering: .releasing)
-                return message
+            if !polled.isEmpty {
+                let messages = polled.map { $0.converted(topic: topics[$0.topicIndex]) }
+                conversions.subtract(polled.count, ordering: .releasing)
+                return messages
             }
             if let error { throw error }
             if end { return nil }

@@ -25,6 +25,16 @@ public final class KafkaConsumer: Sendable {
     /// The messages, in order per partition. Iterate from one task only; the sequence ends after ``close()``.
     public var messages: KafkaConsumerMessages { KafkaConsumerMessages(core: core) }
 
+    /// True once ``close()`` was called (or the consumer ended for good): messages taken before may no longer be
+    /// markable as done, so an application stops starting work on them; they are delivered again after a restart.
+    public var isClosing: Bool { core.closing.load(ordering: .acquiring) || core.isFinished }
+
+    /// The messages in batches of what is buffered, at most `maximumCount` (at least 1) each; see
+    /// ``KafkaConsumerBatches``. Iterate from one task only, instead of ``messages``.
+    public func messageBatches(maximumCount: Int) -> KafkaConsumerBatches {
+        KafkaConsumerBatches(core: core, maximumCount: max(1, maximumCount))
+    }
+
     /// Creates a consumer. Fails with ``KafkaError/Code/invalidConfiguration`` naming a bad property.
     ///
     /// Creation does not contact the brokers; ``connect(configuration:topics:logger:)`` also checks that one answers.
@@ -223,6 +233,7 @@ public final class KafkaConsumer: Sendable {
     /// The message sequence ends. Calling it again does nothing.
     public func close() async throws {
         let core = self.core
+        core.closing.store(true, ordering: .releasing)
         let closing: Void? = try? await core.perform { handle throws(KafkaError) in
             core.commitDone(handle)
             let err = rd_kafka_consumer_close(handle)

@@ -84,6 +84,38 @@ struct ProducerConsumerIntegrationTests {
         try await second.close()
     }
 
+    @Test func batchesTakeWhatIsBufferedInOrderUpToTheirBound() async throws {
+        let topic = try await TestBroker.makeTopic("batches", partitions: 1)
+        let producer = try await TestBroker.producer()
+        let results = await producer.send((0..<25).map { message(topic, $0) })
+        #expect(results.allSatisfy { (try? $0.get()) != nil })
+        let consumer = try await KafkaConsumer.connect(
+            configuration: try TestBroker.consumerConfiguration(group: TestBroker.unique("batches")),
+            topics: [topic]
+        )
+        let batches = try await KafkaTestSupport.within(.seconds(30), "25 messages in batches") {
+            var batches: [[KafkaConsumerMessage]] = []
+            for try await batch in consumer.messageBatches(maximumCount: 10) {
+                batches.append(batch)
+                if batches.joined().count >= 25 { break }
+            }
+            return batches
+        }
+        #expect(batches.allSatisfy { !$0.isEmpty && $0.count <= 10 })
+        #expect(batches.joined().map(\.offset) == Array(0..<25))
+        #expect(batches.joined().map(\.value) == (0..<25).map { message(topic, $0).value })
+        #expect(batches.count < 25, "a backlog comes several messages at a time")
+        // A lone message comes at once, as a batch of one.
+        _ = try await producer.send(message(topic, 25))
+        let lone = try await KafkaTestSupport.within(.seconds(30), "the lone message") {
+            for try await batch in consumer.messageBatches(maximumCount: 10) { return batch }
+            return []
+        }
+        #expect(lone.map(\.offset) == [25])
+        await producer.close()
+        try await consumer.close()
+    }
+
     @Test func pauseStopsFetchingAndResumeContinues() async throws {
         let topic = try await TestBroker.makeTopic("pause", partitions: 1)
         let producer = try await TestBroker.producer()
