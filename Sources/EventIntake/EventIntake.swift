@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Events
 import Foundation
 import Kafka
@@ -18,7 +19,12 @@ import Logging
 /// - **handler error**: the record is dead-lettered with reason `processing-failed` and marked done. Throw only for
 ///   failures that a retry would not mend; retry transient ones inside the handler.
 ///
-/// The handler is awaited before the next record, so a slow handler slows the intake (the consumer keeps polling
+/// Records are taken in batches of what the consumer has buffered (at most
+/// ``EventIntakeConfiguration/maximumBatchSize``): a ``BatchHandler`` gets each run of consecutive valid events of a
+/// batch at once, so it can serve a backlog with one ledger query instead of one per record; a lone record comes as
+/// a batch of one, without waiting for more. A per-event ``Handler`` gets them one at a time.
+///
+/// The handler is awaited before the next batch, so a slow handler slows the intake (the consumer keeps polling
 /// in the background and keeps its group membership); hand long work to a queue and mark done later.
 ///
 /// Log metadata keys: `kafka.topic`, `kafka.partition`, `kafka.offset`, `event.type`, `event.id`, `dlq.reason`,
@@ -26,13 +32,17 @@ import Logging
 public final class EventIntake: Sendable {
     /// Receives each valid event. See ``EventIntake`` for what a thrown error does.
     public typealias Handler = @Sendable (IntakeDelivery) async throws -> Void
+    /// Receives consecutive valid events of one partition-ordered batch, in order, and returns those it failed
+    /// (each is dead-lettered with reason `processing-failed` and marked done). Return a failure only for what a
+    /// retry would not mend. Throwing stops the intake (``run()`` rethrows): throw only when cancelled.
+    public typealias BatchHandler = @Sendable ([IntakeDelivery]) async throws -> [IntakeFailure]
 
     private let consumer: KafkaConsumer
     private let configuration: EventIntakeConfiguration
     private let deadLetters: DeadLetterWriter
     private let decoder = EventDecoder()
     private let logger: Logger
-    private let handler: Handler
+    private let handler: BatchHandler
 
     /// Creates an intake.
     ///
@@ -53,7 +63,29 @@ public final class EventIntake: Sendable {
     ) {
         self.init(
             consumer: consumer, sink: deadLetterProducer, archive: archive, configuration: configuration,
-            logger: logger, handler: handler)
+            logger: logger, handler: Self.oneByOne(handler, until: { consumer.isClosing }))
+    }
+
+    /// Creates an intake whose handler takes several events at once.
+    ///
+    /// - Parameters:
+    ///   - consumer: A consumer subscribed to ``EventIntakeConfiguration/subscribedTopics``.
+    ///   - deadLetterProducer: The producer for dead-letter copies.
+    ///   - archive: Where values too large for a dead-letter copy go.
+    ///   - configuration: Topics, dead-letter limits, retry and batch size.
+    ///   - logger: The logger.
+    ///   - batchHandler: Receives the valid events, several at a time.
+    public convenience init(
+        consumer: KafkaConsumer,
+        deadLetterProducer: KafkaProducer,
+        archive: any DeadLetterArchive,
+        configuration: EventIntakeConfiguration = EventIntakeConfiguration(),
+        logger: Logger,
+        batchHandler: @escaping BatchHandler
+    ) {
+        self.init(
+            consumer: consumer, sink: deadLetterProducer, archive: archive, configuration: configuration,
+            logger: logger, handler: batchHandler)
     }
 
     init(
@@ -62,7 +94,7 @@ public final class EventIntake: Sendable {
         archive: any DeadLetterArchive,
         configuration: EventIntakeConfiguration,
         logger: Logger,
-        handler: @escaping Handler
+        handler: @escaping BatchHandler
     ) {
         self.consumer = consumer
         self.configuration = configuration
@@ -74,37 +106,115 @@ public final class EventIntake: Sendable {
     }
 
     /// Processes records until the consumer's message sequence ends (after ``KafkaConsumer/close()``), or throws
-    /// when the task is cancelled or the consumer fails fatally. The record being processed then is not marked
+    /// when the task is cancelled or the consumer fails fatally. The records being processed then are not marked
     /// done. Call it once: a consumer's messages are read by one task.
     public func run() async throws {
-        for try await message in consumer.messages {
-            try await process(message)
+        let batches = consumer.messageBatches(maximumCount: configuration.maximumBatchSize)
+        let lanes = max(1, configuration.lanes)
+        guard lanes > 1 else {
+            for try await batch in batches where !consumer.isClosing { try await process(batch) }
+            return
+        }
+        // One task per lane handles its partitions' records in order; this task splits the batches among them.
+        // A lane holds at most one part in hand and one waiting, so a busy lane holds up the others only then.
+        let channels = (0..<lanes).map { _ in AsyncChannel<[KafkaConsumerMessage]>() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for channel in channels {
+                group.addTask {
+                    for await part in channel.buffer(policy: .bounded(1)) {
+                        // Once closing, parts are taken and dropped (so the splitter never waits): not marked done,
+                        // their records come again after a restart.
+                        guard !self.consumer.isClosing else { continue }
+                        try await self.process(part)
+                    }
+                }
+            }
+            group.addTask {
+                defer { for channel in channels { channel.finish() } }
+                for try await batch in batches {
+                    var parts = [[KafkaConsumerMessage]](repeating: [], count: lanes)
+                    for message in batch { parts[Self.lane(of: message, among: lanes)].append(message) }
+                    for (lane, part) in parts.enumerated() where !part.isEmpty { await channels[lane].send(part) }
+                }
+            }
+            try await group.waitForAll()
         }
     }
 
-    private func process(_ message: KafkaConsumerMessage) async throws {
+    /// The lane of a record's partition: records of one partition always share a lane, so they stay in order, and
+    /// consecutive partition numbers spread evenly over the lanes.
+    private static func lane(of message: KafkaConsumerMessage, among lanes: Int) -> Int {
+        Int(message.partition.magnitude % UInt32(lanes))
+    }
+
+    /// Hands each run of valid events to the handler and dead-letters the other records, in order.
+    private func process(_ batch: [KafkaConsumerMessage]) async throws {
+        var valid: [IntakeDelivery] = []
+        valid.reserveCapacity(batch.count)
+        for message in batch {
+            switch decode(message) {
+            case .success(let event):
+                valid.append(IntakeDelivery(event: event, message: message, consumer: consumer))
+            case .failure(let rejection):
+                try await handle(valid)
+                valid.removeAll(keepingCapacity: true)
+                try await deadLetter(message, reason: rejection.reason, detail: rejection.detail)
+            }
+        }
+        try await handle(valid)
+    }
+
+    /// Why a record is not a valid event.
+    private struct Rejection: Error {
+        let reason: DeadLetterReason
+        let detail: String
+    }
+
+    private func decode(_ message: KafkaConsumerMessage) -> Result<AnyEvent, Rejection> {
         guard let type = configuration.topics[message.topic] else {
-            try await deadLetter(
-                message, reason: .unknownEventType, detail: "topic \(message.topic) has no configured event type")
-            return
-        }
-        let event: AnyEvent
-        do {
-            event = try decoder.decode(value: message.value, headers: message.headers.map(RecordHeader.init), as: type)
-        } catch {
-            try await deadLetter(message, reason: error.code.deadLetterReason, detail: error.description)
-            return
+            return .failure(
+                Rejection(reason: .unknownEventType, detail: "topic \(message.topic) has no configured event type"))
         }
         do {
-            try await handler(IntakeDelivery(event: event, message: message, consumer: consumer))
+            return .success(
+                try decoder.decode(value: message.value, headers: message.headers.map(RecordHeader.init), as: type))
         } catch {
-            if error is CancellationError || Task.isCancelled { throw error }
+            return .failure(Rejection(reason: error.code.deadLetterReason, detail: error.description))
+        }
+    }
+
+    private func handle(_ deliveries: [IntakeDelivery]) async throws {
+        guard !deliveries.isEmpty else { return }
+        for failure in try await handler(deliveries) {
+            let message = failure.delivery.message
+            let event = failure.delivery.event
             logger.error(
                 "the handler failed; dead-lettering the event",
                 metadata: metadata(message).merging(
-                    ["event.type": "\(event.type)", "event.id": "\(event.reference.id)", "error": "\(error)"]
+                    ["event.type": "\(event.type)", "event.id": "\(event.reference.id)", "error": "\(failure.error)"]
                 ) { $1 })
-            try await deadLetter(message, reason: .processingFailed, detail: String(describing: error))
+            try await deadLetter(message, reason: .processingFailed, detail: String(describing: failure.error))
+        }
+    }
+
+    /// A per-event handler as a batch handler: the events one at a time, in order, until `stop` says so (the rest
+    /// stay unmarked and come again); an error other than cancellation fails that event only.
+    private static func oneByOne(_ handler: @escaping Handler, until stop: @escaping @Sendable () -> Bool)
+        -> BatchHandler
+    {
+        { deliveries in
+            var failures: [IntakeFailure] = []
+            for delivery in deliveries {
+                try Task.checkCancellation()
+                guard !stop() else { break }
+                do {
+                    try await handler(delivery)
+                } catch {
+                    if error is CancellationError || Task.isCancelled { throw error }
+                    failures.append(IntakeFailure(delivery: delivery, error: error))
+                }
+            }
+            return failures
         }
     }
 

@@ -17,6 +17,12 @@ public struct EventIntakeConfiguration: Sendable {
     /// How copying to the dead-letter topic (and archiving) is retried. It is retried until it succeeds: a record
     /// is never marked done before its copy is stored.
     public var retry: RetryBackoff = RetryBackoff()
+    /// The most records taken from the consumer at once (what is buffered, up to this; at least 1). Default 256.
+    public var maximumBatchSize: Int = 256
+    /// How many groups of partitions are handled at once (at least 1). A batch's records are split by partition
+    /// into this many lanes, handled concurrently; records of one partition share a lane and stay in order.
+    /// Default 2.
+    public var lanes: Int = 3
 
     /// The defaults.
     public init() {}

@@ -119,8 +119,10 @@ struct EventIntakeIntegrationTests {
         try await waitUntil(
             "every valid event to be finished and every invalid one dead-lettered", within: .seconds(90)
         ) {
+            // The done-marks too: a dead letter can reach the reader before its record is marked done.
             firstLog.done.union(secondLog.done) == validIDs
                 && invalidPlaces.isSubset(of: Set(deadLetters.messages.compactMap(Place.init(deadLetter:))))
+                && second.undoneMessageCount == 0
         }
         try await second.close()
         try await secondRun.value
@@ -286,5 +288,78 @@ struct EventIntakeFailureIntegrationTests {
         try await again.close()
         _ = try? await listener.value
         #expect(late.value == 0)
+    }
+}
+
+@Suite("Event intake: batches and lanes", .serialized)
+struct EventIntakeLaneIntegrationTests {
+    /// What a batch handler saw: each call's deliveries as (partition, offset), and which lanes ran at once.
+    final class BatchLog: Sendable {
+        private let state = Locked<(calls: [[(Int32, Int64)]], running: Int, mostRunning: Int)>(([], 0, 0))
+        var calls: [[(Int32, Int64)]] { state.value.calls }
+        var mostRunning: Int { state.value.mostRunning }
+
+        func enter(_ deliveries: [IntakeDelivery]) {
+            state.withLock {
+                $0.calls.append(deliveries.map { ($0.message.partition, $0.message.offset) })
+                $0.running += 1
+                $0.mostRunning = max($0.mostRunning, $0.running)
+            }
+        }
+
+        func leave() { state.withLock { $0.running -= 1 } }
+    }
+
+    @Test func lanesKeepEachPartitionInOrderAndHandleSeveralEventsAtOnce() async throws {
+        let productTopic = TestBroker.unique("product.listed")
+        let deadLetterTopic = TestBroker.unique("assetforge.dlq")
+        try await TestBroker.createTopics([(productTopic, 6), (deadLetterTopic, 1)])
+        var configuration = EventIntakeConfiguration()
+        configuration.topics = [productTopic: .productListed]
+        configuration.deadLetterTopic = deadLetterTopic
+        configuration.lanes = 3
+        configuration.maximumBatchSize = 40
+        let producer = try await TestBroker.largeMessageProducer()
+        defer { Task { await producer.close() } }
+        let events = (0..<300).map { index in
+            KafkaProducerMessage(
+                topic: productTopic, partition: Int32(index % 6), key: "SKU-\(index)",
+                value: BurstRecord.envelope(
+                    type: "product.listed", id: "e-\(index)", data: BurstRecord.product("SKU-\(index)")),
+                headers: BurstRecord.structured)
+        }
+        for result in await producer.send(events) { _ = try result.get() }
+
+        let consumer = try await TestBroker.consumer(group: TestBroker.unique("lanes"), topics: [productTopic])
+        let log = BatchLog()
+        let intake = EventIntake(
+            consumer: consumer, deadLetterProducer: producer,
+            archive: FileDeadLetterArchive(directory: FileManager.default.temporaryDirectory),
+            configuration: configuration, logger: EventIntakeIntegrationTests.logger
+        ) { deliveries in
+            log.enter(deliveries)
+            try await Task.sleep(for: .milliseconds(20))  // long enough for the lanes to overlap
+            for delivery in deliveries { delivery.markDone() }
+            log.leave()
+            return []
+        }
+        let run = Task { try await intake.run() }
+        try await waitUntil("all 300 events handled and marked done") {
+            log.calls.joined().count >= 300 && consumer.undoneMessageCount == 0
+        }
+        try await consumer.close()
+        try await run.value
+
+        let handled = Array(log.calls.joined())
+        #expect(handled.count == 300, "each event handled once")
+        for partition in Int32(0)..<6 {
+            let offsets = handled.filter { $0.0 == partition }.map(\.1)
+            #expect(offsets == Array(0..<50), "partition \(partition) handled in order")
+        }
+        #expect(log.calls.allSatisfy { call in call.count <= 40 && Set(call.map(\.0)).allSatisfy { $0 % 3 == call[0].0 % 3 } },
+            "a call holds one lane's partitions, at most a batch")
+        #expect(log.calls.contains { $0.count > 1 }, "a backlog comes several events at a time")
+        #expect(log.mostRunning > 1, "lanes run at once")
+        #expect(log.mostRunning <= 3)
     }
 }
