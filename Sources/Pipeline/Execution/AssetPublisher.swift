@@ -17,10 +17,10 @@ public struct AssetPublisher: Sendable {
         _ = try await producer.send(Self.message(envelope))
     }
 
-    /// Sends several envelopes at once; returns the failures (none when all were acknowledged).
-    public func publish(_ envelopes: [LedgerEnvelope]) async -> [KafkaError] {
+    /// Sends several envelopes at once; returns, for each in order, its error, or nil when it was acknowledged.
+    public func publishEach(_ envelopes: [LedgerEnvelope]) async -> [KafkaError?] {
         guard !envelopes.isEmpty else { return [] }
-        return await producer.send(envelopes.map(Self.message)).compactMap { result in
+        return await producer.send(envelopes.map(Self.message)).map { result in
             if case .failure(let error) = result { return error }
             return nil
         }

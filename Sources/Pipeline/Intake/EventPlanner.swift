@@ -55,14 +55,78 @@ public final class EventPlanner: Sendable {
         }
     }
 
-    /// Handles one delivery (the ``EventIntake`` handler). Transient ledger or broker failures are retried here,
+    /// Handles one delivery (an ``EventIntake`` handler). Transient ledger or broker failures are retried here,
     /// so the record is never dead-lettered for them; only cancellation ends the retries.
     public func handle(_ delivery: IntakeDelivery) async throws {
+        try await retrying(delivery.event.reference.id) { try await process(delivery) }
+    }
+
+    /// Handles several deliveries (the ``EventIntake`` batch handler), in order: replayed `product.listed` events
+    /// whose every command is recorded are answered from one ledger read for the whole batch, and their outcomes
+    /// republished in one batch; the others are handled one by one as ``handle(_:)-(IntakeDelivery)`` does.
+    /// Never fails a delivery: transient failures are retried; only cancellation ends the retries.
+    public func handle(_ deliveries: [IntakeDelivery]) async throws -> [IntakeFailure] {
+        let keys = deliveries.map { delivery -> [String] in
+            guard case .productListed(let listed) = delivery.event else { return [] }
+            return planner.keys(for: listed)
+        }
+        let allKeys = keys.flatMap { $0 }
+        let recorded: [String: RecordedOutcome]
+        if allKeys.isEmpty {
+            recorded = [:]
+        } else {
+            let first = deliveries[0].event.reference.id
+            recorded = try await retrying(first) { try await ledger.recordedOutcomes(keys: allKeys) }
+        }
+        var replays: [RepublishWindow.Replay] = []
+        for (delivery, keys) in zip(deliveries, keys) {
+            guard let outcomes = Self.replayable(keys, recorded) else {
+                try Task.checkCancellation()
+                if keys.isEmpty || keys.contains(where: { recorded[$0] != nil }) {
+                    try await handle(delivery)
+                } else {
+                    // Nothing of it recorded yet: plan it without reading its keys again.
+                    try await retrying(delivery.event.reference.id) { try await plan(delivery) }
+                }
+                continue
+            }
+            let envelopes = republishOnReplay ? outcomes.compactMap(Self.finishedEnvelope) : []
+            if envelopes.isEmpty {
+                delivery.markDone()
+            } else {
+                replays.append(RepublishWindow.Replay(envelopes: envelopes, delivery: delivery))
+            }
+            logHandled(delivery, commands: keys.count, new: 0, republished: envelopes.count)
+        }
+        await republisher.republish(replays)
+        return []
+    }
+
+    /// The recorded outcomes of `keys` when a replay can be answered from them alone: every key recorded, none
+    /// resolved to another key (that needs another read); nil otherwise.
+    private static func replayable(_ keys: [String], _ recorded: [String: RecordedOutcome]) -> [RecordedOutcome]? {
+        guard !keys.isEmpty else { return nil }
+        var outcomes: [RecordedOutcome] = []
+        outcomes.reserveCapacity(keys.count)
+        for key in keys {
+            guard let outcome = recorded[key], outcome.state != .resolved else { return nil }
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+
+    /// The envelope to republish of an outcome that is not resolved to another key: its own once finished.
+    private static func finishedEnvelope(_ outcome: RecordedOutcome) -> LedgerEnvelope? {
+        guard outcome.state == .published || outcome.state == .failed else { return nil }
+        return outcome.envelope
+    }
+
+    /// Runs `body` until it succeeds, waiting between attempts; only cancellation ends the retries.
+    private func retrying<T>(_ eventID: String, _ body: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             do {
-                try await process(delivery)
-                return
+                return try await body()
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -70,9 +134,7 @@ public final class EventPlanner: Sendable {
                 let delay = Self.retry.delay(afterAttempt: attempt)
                 logger.error(
                     "cannot record the event's commands; retrying",
-                    metadata: [
-                        "event.id": "\(delivery.event.reference.id)", "error": "\(error)", "retry.in": "\(delay)",
-                    ])
+                    metadata: ["event.id": "\(eventID)", "error": "\(error)", "retry.in": "\(delay)"])
                 try await Task.sleep(for: delay)
             }
         }
@@ -82,6 +144,11 @@ public final class EventPlanner: Sendable {
         if case .productListed(let listed) = delivery.event, try await replay(keys: planner.keys(for: listed), delivery) {
             return
         }
+        try await plan(delivery)
+    }
+
+    /// Builds the delivery's commands and records them; republishes the outcomes of those already finished.
+    private func plan(_ delivery: IntakeDelivery) async throws {
         let commands = try await planner.commands(for: delivery.event, ledger: ledger, now: Date())
         let outcomes = try await ledger.plan(commands, now: Date())
         let created = outcomes.filter(\.created).count
@@ -138,8 +205,7 @@ public final class EventPlanner: Sendable {
         {
             outcome = resolved
         }
-        guard outcome.state == .published || outcome.state == .failed else { return nil }
-        return outcome.envelope
+        return Self.finishedEnvelope(outcome)
     }
 
     /// Marks `delivery` done, after the broker has acknowledged the copies of `republish` when there are any.
@@ -148,7 +214,7 @@ public final class EventPlanner: Sendable {
             delivery.markDone()
         } else {
             // Marked done in the background once the broker has the copies: replays run at the broker's pace.
-            await republisher.republish(republish, then: delivery)
+            await republisher.republish([RepublishWindow.Replay(envelopes: republish, delivery: delivery)])
         }
     }
 

@@ -164,7 +164,7 @@ public final class AssetForgeService: Service, Sendable {
             intakeConfiguration.maximumDeadLetterBytes = configuration.deadLetter.maxMessageBytes
             let intake = EventIntake(
                 consumer: consumer, deadLetterProducer: producer, archive: ObjectStoreDeadLetterArchive(store: store),
-                configuration: intakeConfiguration, logger: logger, handler: eventPlanner.handle)
+                configuration: intakeConfiguration, logger: logger, batchHandler: eventPlanner.handle)
 
             logger.info(
                 "AssetForge is running",
