@@ -22,6 +22,26 @@ struct IdempotencyKeyTests {
         #expect(key == "347de7d9cf3b14d9ac26f4140e83c5cdc5f93c29cb9ccd90675e110574f18b61")
     }
 
+    @Test func integerPartsHashLikeTheirDecimalText() {
+        var preimage = IdempotencyKey.Preimage()
+        preimage.append("n", -42)
+        preimage.append("m", 1_234_567_890_123)
+        // SHA-256 over "1:n3:-421:m13:1234567890123", computed independently.
+        #expect(preimage.key.value == "830ddbdb3b2fff929233de09f31dee086a03f89c2a9073bc31c245105346f676")
+        #expect(preimage.key == IdempotencyKey(["n": "-42", "m": "1234567890123"]))
+    }
+
+    @Test func aProductsKeysStayTheSameAcrossVersions() {
+        // Computed independently (Python hashlib) from the parts in the order the planner has always used:
+        // recipe, kind, variant, sku, source, prompt-template, size, revision for images; recipe, kind, locale, sku,
+        // prompt-template, revision for copy. A replay finds recorded commands only while these hold.
+        let keys = Planner().keys(for: PlannerTests.listed(revision: 12))
+        #expect(keys.count == 5)
+        #expect(keys.first == "aa3f42cd0addabb138b17acc813b97fff9d1f86ba08de329a1dbc2d950a4a021")
+        #expect(keys.last == "fe45078f64ffcdde15cd34a1e18e1a49b0727cbff64afa52399a84b82c8cad86")
+        #expect(keys == Planner().commands(for: PlannerTests.listed(revision: 12)).map(\.key))
+    }
+
     @Test func signingParametersDoNotChangeTheSourceReference() {
         let ossA = "https://b.oss-cn-hangzhou.aliyuncs.com/p/mug.png?Expires=1&OSSAccessKeyId=AK&Signature=s1"
         let ossB = "https://B.oss-cn-hangzhou.aliyuncs.com/p/mug.png?OSSAccessKeyId=AK&Expires=2&Signature=s2#x"

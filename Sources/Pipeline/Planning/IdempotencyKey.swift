@@ -13,39 +13,94 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Hashes `parts` in order.
     public init(_ parts: KeyValuePairs<String, String>) {
-        self.init(parts: parts.map { ($0.key, $0.value) })
+        var preimage = Preimage()
+        for (name, value) in parts { preimage.append(name, value) }
+        self = preimage.key
     }
 
     /// Hashes `parts` in order.
     public init(parts: [(name: String, value: String)]) {
-        var hasher = SHA256()
-        for (name, value) in parts {
-            Self.append(name, to: &hasher)
-            Self.append(value, to: &hasher)
-        }
-        value = Self.hexadecimal(hasher.finalize())
+        var preimage = Preimage()
+        for (name, value) in parts { preimage.append(name, value) }
+        self = preimage.key
     }
 
-    /// Feeds `text` to `hasher` as its UTF-8 length in decimal, a colon, and its UTF-8 bytes.
-    private static func append(_ text: String, to hasher: inout SHA256) {
-        var text = text
-        text.withUTF8 { bytes in
-            hasher.update(data: Array("\(bytes.count):".utf8))
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+    private init(digest: SHA256.Digest) {
+        value = Self.hexadecimal(digest)
+    }
+
+    /// The text a key hashes, built part by part: each name and value as its UTF-8 length in decimal, a colon and
+    /// its UTF-8 bytes. Appending an integer gives the same text as appending its decimal description.
+    struct Preimage {
+        private var bytes: [UInt8] = []
+
+        init() {
+            bytes.reserveCapacity(512)
+        }
+
+        /// Appends a part.
+        mutating func append(_ name: String, _ value: String) {
+            field(name.utf8)
+            field(value.utf8)
+        }
+
+        /// Appends a part whose value is an integer, as its decimal digits.
+        mutating func append(_ name: String, _ value: Int) {
+            field(name.utf8)
+            let digits = Self.decimalDigitCount(value.magnitude)
+            field(count: digits + (value < 0 ? 1 : 0))
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            appendDecimal(value.magnitude, digits: digits)
+        }
+
+        /// The key of the text so far.
+        var key: IdempotencyKey { IdempotencyKey(digest: SHA256.hash(data: bytes)) }
+
+        private mutating func field(_ utf8: String.UTF8View) {
+            field(count: utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+
+        /// Appends a field's length prefix: `count` in decimal and a colon.
+        private mutating func field(count: Int) {
+            appendDecimal(UInt(count), digits: Self.decimalDigitCount(UInt(count)))
+            bytes.append(UInt8(ascii: ":"))
+        }
+
+        /// Appends `number`'s `digits` decimal digits, most significant first.
+        private mutating func appendDecimal(_ number: UInt, digits: Int) {
+            var divisor: UInt = 1
+            for _ in 1..<digits { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8((number / divisor) % 10))
+                divisor /= 10
+            }
+        }
+
+        private static func decimalDigitCount(_ number: UInt) -> Int {
+            var count = 1
+            var rest = number / 10
+            while rest > 0 {
+                count += 1
+                rest /= 10
+            }
+            return count
         }
     }
 
     /// The digest as lowercase hexadecimal digits.
     private static func hexadecimal(_ digest: SHA256.Digest) -> String {
         let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: SHA256.Digest.byteCount * 2) { output in
-            var index = 0
-            for byte in digest {
-                output[index] = digits.utf8Start[Int(byte >> 4)]
-                output[index + 1] = digits.utf8Start[Int(byte & 0x0f)]
-                index += 2
+        return digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+                var index = 0
+                for byte in bytes {
+                    output[index] = digits.utf8Start[Int(byte >> 4)]
+                    output[index + 1] = digits.utf8Start[Int(byte & 0x0f)]
+                    index += 2
+                }
+                return index
             }
-            return index
         }
     }
 

@@ -90,25 +90,33 @@ public struct Planner: Sendable {
     private func items(for product: ProductListed) -> [Item] {
         let kinds = product.assets ?? recipe.defaultProductKinds
         var items: [Item] = []
+        // The parts are appended in the order they always had: the keys of recorded commands must not change.
         if kinds.contains(.marketingImage) {
             let source = SourceImageReference.normalize(product.sourceImageUrl)
+            let size = "\(recipe.imageWidth)x\(recipe.imageHeight)"
             for (index, style) in recipe.imageStyles.enumerated() {
-                let key = IdempotencyKey([
-                    "recipe": "\(recipe.version)", "kind": AssetKind.marketingImage.rawValue, "variant": style.name,
-                    "sku": product.sku, "source": source, "prompt-template": "\(recipe.promptTemplateVersion)",
-                    "size": "\(recipe.imageWidth)x\(recipe.imageHeight)", "revision": "\(product.revision)",
-                ])
-                items.append(.image(index: index, style: style, key: key.value))
+                var key = IdempotencyKey.Preimage()
+                key.append("recipe", recipe.version)
+                key.append("kind", AssetKind.marketingImage.rawValue)
+                key.append("variant", style.name)
+                key.append("sku", product.sku)
+                key.append("source", source)
+                key.append("prompt-template", recipe.promptTemplateVersion)
+                key.append("size", size)
+                key.append("revision", product.revision)
+                items.append(.image(index: index, style: style, key: key.key.value))
             }
         }
         if kinds.contains(.copy) {
             for language in product.languages {
-                let key = IdempotencyKey([
-                    "recipe": "\(recipe.version)", "kind": AssetKind.copy.rawValue, "locale": language,
-                    "sku": product.sku, "prompt-template": "\(recipe.promptTemplateVersion)",
-                    "revision": "\(product.revision)",
-                ])
-                items.append(.copy(language: language, key: key.value))
+                var key = IdempotencyKey.Preimage()
+                key.append("recipe", recipe.version)
+                key.append("kind", AssetKind.copy.rawValue)
+                key.append("locale", language)
+                key.append("sku", product.sku)
+                key.append("prompt-template", recipe.promptTemplateVersion)
+                key.append("revision", product.revision)
+                items.append(.copy(language: language, key: key.key.value))
             }
         }
         return items
