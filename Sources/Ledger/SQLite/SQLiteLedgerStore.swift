@@ -298,7 +298,7 @@ extension SQLiteLedgerStore {
     func pragmas() async throws(LedgerError) -> [String: String] {
         try await connection.withSession { session throws(LedgerError) in
             var values: [String: String] = [:]
-            for name in ["journal_mode", "synchronous", "busy_timeout", "user_version"] {
+            for name in ["journal_mode", "synchronous", "busy_timeout", "mmap_size", "user_version"] {
                 let rows = try await session.query("PRAGMA \(name)", action: "reading PRAGMA \(name)")
                 values[name] = rows.first?.columns.first?.data.string
             }
