@@ -322,18 +322,19 @@ extension SQLiteLedgerStore {
         }
     }
 
-    /// The rows of `keys` (each at most once, in statements of at most ``SQLiteLedgerSQL/maximumListLength``
-    /// keys: `sql(count)` takes `count` keys), read by `read` into values by key.
+    /// The rows of `keys` (in statements of at most ``SQLiteLedgerSQL/maximumListLength`` keys: `sql(count)` takes
+    /// `count` keys), read by `read` into values by key.
     private static func rows<Value>(
         keys: [String], _ sql: (Int) -> String, action: String, _ session: SQLiteLedgerSession,
         read: (SQLiteLedgerRow) throws(LedgerError) -> (String, Value)
     ) async throws(LedgerError) -> [String: Value] {
-        let unique = Array(Set(keys))
+        // A key given twice is looked up twice (`IN` matches its row once); a batch's keys are normally distinct.
         var values: [String: Value] = [:]
-        for start in stride(from: 0, to: unique.count, by: SQL.maximumListLength) {
-            let chunk = unique[start..<min(start + SQL.maximumListLength, unique.count)]
+        values.reserveCapacity(keys.count)
+        for start in stride(from: 0, to: keys.count, by: SQL.maximumListLength) {
+            let chunk = keys[start..<min(start + SQL.maximumListLength, keys.count)]
             let rows = try await session.query(
-                sql(chunk.count), chunk.map { .text($0) }, action: "\(action) \(unique.count) entries")
+                sql(chunk.count), chunk.map { .text($0) }, action: "\(action) \(keys.count) entries")
             for row in rows {
                 let (key, value) = try read(session.row(row))
                 values[key] = value

@@ -26,9 +26,12 @@ public struct AssetPublisher: Sendable {
         }
     }
 
+    /// The header every outcome event carries (structured CloudEvents mode).
+    private static let contentType = [KafkaHeader(key: "content-type", string: "application/cloudevents+json")]
+
     static func message(_ envelope: LedgerEnvelope) -> KafkaProducerMessage {
         KafkaProducerMessage(
             topic: envelope.topic, key: envelope.key, value: envelope.value,
-            headers: [KafkaHeader(key: "content-type", string: "application/cloudevents+json")])
+            headers: contentType)
     }
 }

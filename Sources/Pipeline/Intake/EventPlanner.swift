@@ -82,6 +82,9 @@ public final class EventPlanner: Sendable {
         for (delivery, keys) in zip(deliveries, keys) {
             guard let outcomes = Self.replayable(keys, recorded) else {
                 try Task.checkCancellation()
+                // The replays so far go first: planning may wait (backpressure), and they need not.
+                await republisher.republish(replays)
+                replays.removeAll()
                 if keys.isEmpty || keys.contains(where: { recorded[$0] != nil }) {
                     try await handle(delivery)
                 } else {
