@@ -24,7 +24,9 @@ import Logging
 /// batch at once, so it can serve a backlog with one ledger query instead of one per record; a lone record comes as
 /// a batch of one, without waiting for more. A per-event ``Handler`` gets them one at a time.
 ///
-/// The handler is awaited before the next batch, so a slow handler slows the intake (the consumer keeps polling
+/// Partitions are spread over ``EventIntakeConfiguration/lanes`` lanes that run at once, so **the handler is called
+/// concurrently** for records of different lanes; within a lane (so within a partition) records come in order, and
+/// the handler is awaited before the lane's next records. A slow handler slows its lane (the consumer keeps polling
 /// in the background and keeps its group membership); hand long work to a queue and mark done later.
 ///
 /// Log metadata keys: `kafka.topic`, `kafka.partition`, `kafka.offset`, `event.type`, `event.id`, `dlq.reason`,

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Counts handled deliveries and remembers when (and at what process and machine CPU time) the first one arrived.
+/// Counts handled deliveries and remembers when (and at what process and machine CPU time) the timing started.
 final class HandledCounter: Sendable {
     private struct State {
         var count = 0
@@ -18,15 +18,16 @@ final class HandledCounter: Sendable {
     var count: Int { state.withLock { $0.count } }
     var start: (ContinuousClock.Instant, Double, MachineCPU)? { state.withLock { $0.start } }
 
+    /// Starts the timing (the first call only).
     func starting() {
         state.withLock { state in
             if state.start == nil { state.start = (ContinuousClock.now, ProcessCPU.seconds(), MachineCPU.now()) }
         }
     }
 
-    func handled() {
+    func handled(_ deliveries: Int = 1) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.count += 1
+            state.count += deliveries
             guard state.count >= target else { return nil }
             defer { state.waiter = nil }
             return state.waiter

@@ -43,7 +43,8 @@ struct ReplayBenchmark {
                     "run \(run) \(side): \(Int(measurement.eventsPerSecond)) events/s, "
                         + "\(measurement.produced) produced, "
                         + String(format: "%.2f s, %.1f µs CPU/event", measurement.seconds,
-                            measurement.cpuMicrosecondsPerEvent))
+                            measurement.cpuMicrosecondsPerEvent)
+                        + (side == "C" ? "" : String(format: ", machine %.0f %% busy", 100 * measurement.machineBusy)))
             }
         }
         ResultsTable(assetForge: swiftRuns, cLoop: cRuns).print()

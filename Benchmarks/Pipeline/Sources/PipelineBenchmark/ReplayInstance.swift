@@ -52,10 +52,10 @@ struct ReplayInstance {
             consumer: consumer, deadLetterProducer: producer,
             archive: FileDeadLetterArchive(directory: scratch.appending(path: "dlq")),
             configuration: intakeConfiguration, logger: logger,
-            handler: { delivery in
-                progress.starting()
-                try await eventPlanner.handle(delivery)
-                progress.handled()
+            batchHandler: { deliveries in
+                let failures = try await eventPlanner.handle(deliveries)
+                progress.handled(deliveries.count)
+                return failures
             })
         return ReplayInstance(
             ledger: ledger, producer: producer, consumer: consumer, eventPlanner: eventPlanner, intake: intake)

@@ -18,9 +18,9 @@ struct ReplayRunner {
 
     /// AssetForge: `instances` × the real ``EventIntake`` + ``EventPlanner`` (republish on replay) over the
     /// production-settings ledger, each with its own clients and ledger store (``ReplayInstance``), in this process,
-    /// all in one fresh group. Once the group has spread the partitions evenly over them, timed from the first
-    /// delivery until every record's republished outcomes are acknowledged (so it is marked done) and every
-    /// instance's final commit returned. The run fails if a partition moves while it is timed.
+    /// all in one fresh group. Once the group has spread the partitions evenly over them, timed from the start of
+    /// the intakes (records fetched meanwhile wait in the consumers' buffers) until every record's republished
+    /// outcomes are acknowledged (so it is marked done) and every instance's final commit returned. The run fails if a partition moves while it is timed.
     func assetForge(group: String, instances count: Int = 1) async throws -> RunMeasurement {
         let progress = HandledCounter(target: events)
         var instances: [ReplayInstance] = []
@@ -41,8 +41,11 @@ struct ReplayRunner {
         do {
             try await waitForEvenAssignment(instances.map(\.consumer))
             rebalances.arm()
+            ProfilerControl.enable()
+            progress.starting()
             running = instances.map { instance in Task { try await instance.intake.run() } }
             let measurement = try await timeReplay(instances, progress: progress)
+            ProfilerControl.disable()
             let moved = rebalances.moved
             guard moved.isEmpty else {
                 throw BenchmarkFailure("partitions moved while the run was timed: \(moved)")
