@@ -21,9 +21,10 @@ enum SQLiteLedgerSchema {
         "PRAGMA journal_mode = WAL",
         // In WAL mode, FULL syncs the log at every commit: a call that returned survives a kill -9 or a power cut.
         "PRAGMA synchronous = FULL",
-        // Reads map the file's first 256 MiB instead of copying each page with pread (a replay reads one 4 KiB page
-        // per recorded command); the mapped pages are the kernel's page cache, shared and reclaimable.
-        "PRAGMA mmap_size = 268435456",
+        // Reads map the file (up to SQLite's largest mapping, 2 GiB less 64 KiB, on Linux) instead of copying each
+        // page with pread: a replay reads one 4 KiB page per recorded command. The mapped pages are the kernel's page
+        // cache, shared and reclaimable, which reads through pread would fill just the same.
+        "PRAGMA mmap_size = 2147418112",
     ]
 
     /// The schema version this code reads and writes.

@@ -65,7 +65,7 @@ struct SQLiteLedgerStoreTests {
         #expect(pragmas["journal_mode"] == "wal")
         #expect(pragmas["synchronous"] == "2")  // FULL
         #expect(pragmas["busy_timeout"] == "30000")
-        #expect(pragmas["mmap_size"] == "268435456")
+        #expect(pragmas["mmap_size"] == "2147418112")
         #expect(pragmas["user_version"] == "\(SQLiteLedgerSchema.currentVersion)")
         #expect(walExists)
     }
