@@ -52,7 +52,7 @@ public final class EventIntake: Sendable {
     ///   - consumer: A consumer subscribed to ``EventIntakeConfiguration/subscribedTopics``.
     ///   - deadLetterProducer: The producer for dead-letter copies.
     ///   - archive: Where values too large for a dead-letter copy go.
-    ///   - configuration: Topics, dead-letter limits and retry.
+    ///   - configuration: Topics, dead-letter limits, retry, batch size and lanes.
     ///   - logger: The logger.
     ///   - handler: Receives each valid event.
     public convenience init(
@@ -74,7 +74,7 @@ public final class EventIntake: Sendable {
     ///   - consumer: A consumer subscribed to ``EventIntakeConfiguration/subscribedTopics``.
     ///   - deadLetterProducer: The producer for dead-letter copies.
     ///   - archive: Where values too large for a dead-letter copy go.
-    ///   - configuration: Topics, dead-letter limits, retry and batch size.
+    ///   - configuration: Topics, dead-letter limits, retry, batch size and lanes.
     ///   - logger: The logger.
     ///   - batchHandler: Receives the valid events, several at a time.
     public convenience init(

@@ -55,16 +55,11 @@ public final class EventPlanner: Sendable {
         }
     }
 
-    /// Handles one delivery (an ``EventIntake`` handler). Transient ledger or broker failures are retried here,
-    /// so the record is never dead-lettered for them; only cancellation ends the retries.
-    public func handle(_ delivery: IntakeDelivery) async throws {
-        try await retrying(delivery.event.reference.id) { try await process(delivery) }
-    }
-
-    /// Handles several deliveries (the ``EventIntake`` batch handler), in order: replayed `product.listed` events
-    /// whose every command is recorded are answered from one ledger read for the whole batch, and their outcomes
-    /// republished in one batch; the others are handled one by one as ``handle(_:)-(IntakeDelivery)`` does.
-    /// Never fails a delivery: transient failures are retried; only cancellation ends the retries.
+    /// Handles several deliveries (the ``EventIntake`` batch handler), in order. A replayed `product.listed` event
+    /// whose every command is recorded is answered from the recorded outcomes, read once for the whole batch, without
+    /// building its commands (the common case of a backfill); the batch's republished outcomes go to the producer
+    /// together. Other events have their commands built and recorded one by one. Never fails a delivery: transient
+    /// ledger or broker failures are retried here; only cancellation ends the retries.
     public func handle(_ deliveries: [IntakeDelivery]) async throws -> [IntakeFailure] {
         let keys = deliveries.map { delivery -> [String] in
             guard case .productListed(let listed) = delivery.event else { return [] }
@@ -80,20 +75,25 @@ public final class EventPlanner: Sendable {
         }
         var replays: [RepublishWindow.Replay] = []
         for (delivery, keys) in zip(deliveries, keys) {
-            guard let outcomes = Self.replayable(keys, recorded) else {
+            let outcomes = keys.compactMap { recorded[$0] }
+            guard !keys.isEmpty, outcomes.count == keys.count else {
                 try Task.checkCancellation()
                 // The replays so far go first: planning may wait (backpressure), and they need not.
                 await republisher.republish(replays)
                 replays.removeAll()
-                if keys.isEmpty || keys.contains(where: { recorded[$0] != nil }) {
-                    try await handle(delivery)
-                } else {
-                    // Nothing of it recorded yet: plan it without reading its keys again.
-                    try await retrying(delivery.event.reference.id) { try await plan(delivery) }
-                }
+                try await retrying(delivery.event.reference.id) { try await plan(delivery) }
                 continue
             }
-            let envelopes = republishOnReplay ? outcomes.compactMap(Self.finishedEnvelope) : []
+            var envelopes: [LedgerEnvelope] = []
+            if republishOnReplay {
+                envelopes = try await retrying(delivery.event.reference.id) {
+                    var envelopes: [LedgerEnvelope] = []
+                    for outcome in outcomes {
+                        if let envelope = try await envelopeToRepublish(outcome) { envelopes.append(envelope) }
+                    }
+                    return envelopes
+                }
+            }
             if envelopes.isEmpty {
                 delivery.markDone()
             } else {
@@ -103,25 +103,6 @@ public final class EventPlanner: Sendable {
         }
         await republisher.republish(replays)
         return []
-    }
-
-    /// The recorded outcomes of `keys` when a replay can be answered from them alone: every key recorded, none
-    /// resolved to another key (that needs another read); nil otherwise.
-    private static func replayable(_ keys: [String], _ recorded: [String: RecordedOutcome]) -> [RecordedOutcome]? {
-        guard !keys.isEmpty else { return nil }
-        var outcomes: [RecordedOutcome] = []
-        outcomes.reserveCapacity(keys.count)
-        for key in keys {
-            guard let outcome = recorded[key], outcome.state != .resolved else { return nil }
-            outcomes.append(outcome)
-        }
-        return outcomes
-    }
-
-    /// The envelope to republish of an outcome that is not resolved to another key: its own once finished.
-    private static func finishedEnvelope(_ outcome: RecordedOutcome) -> LedgerEnvelope? {
-        guard outcome.state == .published || outcome.state == .failed else { return nil }
-        return outcome.envelope
     }
 
     /// Runs `body` until it succeeds, waiting between attempts; only cancellation ends the retries.
@@ -141,13 +122,6 @@ public final class EventPlanner: Sendable {
                 try await Task.sleep(for: delay)
             }
         }
-    }
-
-    private func process(_ delivery: IntakeDelivery) async throws {
-        if case .productListed(let listed) = delivery.event, try await replay(keys: planner.keys(for: listed), delivery) {
-            return
-        }
-        try await plan(delivery)
     }
 
     /// Builds the delivery's commands and records them; republishes the outcomes of those already finished.
@@ -170,25 +144,6 @@ public final class EventPlanner: Sendable {
         if created > 0 { try await applyBackpressure() }
     }
 
-    /// Handles a replayed delivery whose every key is already recorded from the recorded outcomes alone, without
-    /// building its commands (the common case of a backfill). Returns false, having done nothing, when a key is new.
-    private func replay(keys: [String], _ delivery: IntakeDelivery) async throws -> Bool {
-        guard !keys.isEmpty else { return false }
-        let recorded = try await ledger.recordedOutcomes(keys: keys)
-        guard keys.allSatisfy({ recorded[$0] != nil }) else { return false }
-        var republish: [LedgerEnvelope] = []
-        if republishOnReplay {
-            for key in keys {
-                if let outcome = recorded[key], let envelope = try await envelopeToRepublish(outcome) {
-                    republish.append(envelope)
-                }
-            }
-        }
-        await finish(delivery, republishing: republish)
-        logHandled(delivery, commands: keys.count, new: 0, republished: republish.count)
-        return true
-    }
-
     private func logHandled(_ delivery: IntakeDelivery, commands: Int, new: Int, republished: Int) {
         logger.debug(
             "event planned",
@@ -208,7 +163,8 @@ public final class EventPlanner: Sendable {
         {
             outcome = resolved
         }
-        return Self.finishedEnvelope(outcome)
+        guard outcome.state == .published || outcome.state == .failed else { return nil }
+        return outcome.envelope
     }
 
     /// Marks `delivery` done, after the broker has acknowledged the copies of `republish` when there are any.
