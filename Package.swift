@@ -224,7 +224,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            // jemalloc (Debian's libjemalloc-dev) replaces glibc's malloc in the service process: replaying a topic
+            // allocates and frees ~1 KB envelopes across threads, where glibc's allocator took a third of the CPU
+            // (BENCHMARKS.md, replay).
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         .testTarget(
             name: "LedgerTests",

@@ -27,6 +27,8 @@ APT_PACKAGES=(
     python3-pip
     # libvips for AssetImaging (cut-outs, aspect-ratio fitting; pkg-config name vips).
     libvips-dev
+    # jemalloc, the allocator the assetforge executable links (see Package.swift).
+    libjemalloc-dev
     # PostgreSQL server for the ledger's PostgreSQL backend tests (deploy/local/postgres.sh runs its own
     # server from /usr/lib/postgresql/VERSION/bin as the postgres user; the machine's cluster is not used).
     postgresql
