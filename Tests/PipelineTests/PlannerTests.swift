@@ -52,6 +52,32 @@ struct IdempotencyKeyTests {
         // A parameter that changes the image is kept.
         #expect(SourceImageReference.normalize("https://cdn.example/i.png?w=800&Signature=x") == "https://cdn.example/i.png?w=800")
     }
+
+    @Test func plainURLsSkipParsingAndNormalizeAsParsedOnes() {
+        let plain = [
+            "http://127.0.0.1:8090/samples/mug.png", "https://cdn.example/p/MUG-1_white~2.png",
+            "https://b.oss-cn-hangzhou.aliyuncs.com/p/mug%20white%2F.png", "http://h", "http://h/", "https://h:65535/a//b/./c",
+            "https://xn--fiqs8s.example/a.png",
+        ]
+        for url in plain {
+            #expect(SourceImageReference.isPlainLowercaseURL(url), "\(url)")
+            #expect(SourceImageReference.normalizedByComponents(url) == url, "\(url)")
+            #expect(SourceImageReference.normalize(url) == url, "\(url)")
+        }
+        // Everything else is parsed: it may change, or need a closer look.
+        let parsed = [
+            "HTTPS://cdn.example/a.png", "https://CDN.example/a.png", "https://cdn.example/a.png?w=1",
+            "https://cdn.example/a.png#top", "https://cdn.example/a b.png", "https://cdn.example/%2f.png",
+            "https://cdn.example/%2.png", "https://h:080/a.png", "https://h:65536/a.png", "https://h:/a.png",
+            "ftp://cdn.example/a.png", "https://user@cdn.example/a.png", "https://cdn.example/茶.png", "https:///a.png",
+            "https://cdn.example/a;b.png",
+        ]
+        for url in parsed {
+            #expect(!SourceImageReference.isPlainLowercaseURL(url), "\(url)")
+            #expect(SourceImageReference.normalize(url) == SourceImageReference.normalizedByComponents(url), "\(url)")
+        }
+        #expect(SourceImageReference.normalize("HTTPS://CDN.example/a.png#top") == "https://cdn.example/a.png")
+    }
 }
 
 @Suite("Planner")

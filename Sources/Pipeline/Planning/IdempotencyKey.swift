@@ -120,6 +120,13 @@ public enum SourceImageReference {
 
     /// `url` without signing parameters and fragment; scheme and host lowercased.
     public static func normalize(_ url: String) -> String {
+        // The common case, a plain lowercase http(s) URL without query or fragment, is already normalized: parsing
+        // it costs more than the rest of a replayed event's keys.
+        isPlainLowercaseURL(url) ? url : normalizedByComponents(url)
+    }
+
+    /// ``normalize(_:)`` by URLComponents, for every URL.
+    static func normalizedByComponents(_ url: String) -> String {
         guard var components = URLComponents(string: url) else { return url }
         components.fragment = nil
         components.scheme = components.scheme?.lowercased()
@@ -132,6 +139,63 @@ public enum SourceImageReference {
             components.percentEncodedQueryItems = kept.isEmpty ? nil : kept
         }
         return components.string ?? url
+    }
+
+    /// Whether `url` is `http://` or `https://`, a host of lowercase letters, digits, dots and hyphens, an optional
+    /// port, and a path of unreserved characters, `/` and `%`-escapes only: no query, no fragment, nothing that
+    /// URLComponents would re-encode or that ``normalize(_:)`` would change.
+    static func isPlainLowercaseURL(_ url: String) -> Bool {
+        var utf8 = url.utf8[...]
+        if utf8.starts(with: "https://".utf8) {
+            utf8 = utf8.dropFirst(8)
+        } else if utf8.starts(with: "http://".utf8) {
+            utf8 = utf8.dropFirst(7)
+        } else {
+            return false
+        }
+        let hostEnd = utf8.firstIndex { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/") } ?? utf8.endIndex
+        let host = utf8[..<hostEnd]
+        guard !host.isEmpty, host.allSatisfy({ isLowercaseHostByte($0) }) else { return false }
+        var rest = utf8[hostEnd...]
+        if rest.first == UInt8(ascii: ":") {
+            let portEnd = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+            let port = rest.dropFirst()[..<portEnd]
+            // Digits without a leading zero, below 65536: written back exactly as given.
+            guard let first = port.first, first != UInt8(ascii: "0"), port.count <= 5,
+                port.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), Int(String(decoding: port, as: UTF8.self)) ?? .max < 65536
+            else { return false }
+            rest = rest[portEnd...]
+        }
+        var index = rest.startIndex
+        while index < rest.endIndex {
+            let byte = rest[index]
+            if byte == UInt8(ascii: "%") {
+                // An escape must be complete and in uppercase hexadecimal, as URLComponents writes it.
+                let digits = rest[rest.index(after: index)...].prefix(2)
+                guard digits.count == 2, digits.allSatisfy({ isUppercaseHexByte($0) }) else { return false }
+                index = rest.index(index, offsetBy: 3)
+                continue
+            }
+            guard isPathByte(byte) else { return false }
+            index = rest.index(after: index)
+        }
+        return true
+    }
+
+    private static func isLowercaseHostByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "-")
+    }
+
+    private static func isUppercaseHexByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46)
+    }
+
+    /// Unreserved characters (RFC 3986) and `/`.
+    private static func isPathByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "~") || byte == UInt8(ascii: "/")
     }
 
     /// The reference of an image AssetForge generated itself: its asset id.
