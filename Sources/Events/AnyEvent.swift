@@ -1,5 +1,7 @@
 /// A decoded, valid event of any of the four types.
-public enum AnyEvent: Sendable, Hashable {
+///
+/// The event is boxed (`indirect`): a copy is one reference, not one per field, and events are handed on a lot.
+public indirect enum AnyEvent: Sendable, Hashable {
     /// A `product.listed` event.
     case productListed(CloudEvent<ProductListed>)
     /// A `sku.promoted` event.

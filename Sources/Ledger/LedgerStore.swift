@@ -15,6 +15,10 @@ public protocol LedgerStore: Sendable {
     /// replay path's look-up: it reads only what ``RecordedOutcome`` holds.
     func recordedOutcomes(keys: [String]) async throws(LedgerError) -> [String: RecordedOutcome]
 
+    /// The outcome of each of `keys`, in the same order (`nil` for a key not in the ledger; a key given twice is
+    /// answered twice). The replay path's batch look-up: no dictionary is built, nothing is hashed.
+    func recordedOutcomes(inOrderOf keys: [String]) async throws(LedgerError) -> [RecordedOutcome?]
+
     /// The entry for `key`, or `nil`.
     func entry(_ key: String) async throws(LedgerError) -> LedgerEntry?
 
@@ -67,5 +71,13 @@ public struct PlanOutcome: Sendable, Hashable {
     public init(entry: LedgerEntry, created: Bool) {
         self.entry = entry
         self.created = created
+    }
+}
+
+extension LedgerStore {
+    /// ``recordedOutcomes(inOrderOf:)`` from ``recordedOutcomes(keys:)``, for a store without a positional read.
+    public func recordedOutcomes(inOrderOf keys: [String]) async throws(LedgerError) -> [RecordedOutcome?] {
+        let byKey = try await recordedOutcomes(keys: keys)
+        return keys.map { byKey[$0] }
     }
 }

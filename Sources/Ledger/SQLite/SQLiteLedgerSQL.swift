@@ -23,11 +23,13 @@ enum SQLiteLedgerSQL {
     /// ?1 key.
     static let exists = "SELECT 1 AS found FROM commands WHERE key = ?1"
 
-    /// `count` keys: the columns of a `RecordedOutcome`.
-    static func selectOutcomes(count: Int) -> String {
-        "SELECT key, state, resolved_to, envelope_topic, envelope_event_id, envelope_key, envelope_value "
-            + "FROM commands WHERE key IN (\(placeholders(count, from: 1)))"
-    }
+    /// ?1 a JSON array of keys: for each key found, its position in the array and the columns of a
+    /// `RecordedOutcome` other than the key. The array is scanned in order; each key is found through the primary key.
+    static let selectOutcomesInOrder = """
+        SELECT keys.key AS position, commands.state, commands.resolved_to, commands.envelope_topic,
+            commands.envelope_event_id, commands.envelope_key, commands.envelope_value
+        FROM json_each(?1) AS keys JOIN commands ON commands.key = keys.value
+        """
 
     /// `count` keys.
     static func selectMany(count: Int) -> String {

@@ -119,13 +119,33 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// See ``LedgerStore/recordedOutcomes(keys:)``.
     public func recordedOutcomes(keys: [String]) async throws(LedgerError) -> [String: RecordedOutcome] {
-        guard !keys.isEmpty else { return [:] }
+        var byKey: [String: RecordedOutcome] = [:]
+        for case let outcome? in try await recordedOutcomes(inOrderOf: keys) {
+            byKey[outcome.key] = outcome
+        }
+        return byKey
+    }
+
+    /// See ``LedgerStore/recordedOutcomes(inOrderOf:)``. One statement, whatever the number of keys: they are bound
+    /// as one JSON array, and each row comes back with its key's position (no key text is read back).
+    public func recordedOutcomes(inOrderOf keys: [String]) async throws(LedgerError) -> [RecordedOutcome?] {
+        guard !keys.isEmpty else { return [] }
         return try await connection.withSession { session throws(LedgerError) in
-            try await Self.rows(keys: keys, SQL.selectOutcomes, action: "reading the outcomes of", session) {
-                row throws(LedgerError) in
-                let outcome = try row.recordedOutcome()
-                return (outcome.key, outcome)
+            let rows = try await session.query(
+                SQL.selectOutcomesInOrder, [.text(SQLiteLedgerValues.jsonArray(keys))],
+                action: "reading the outcomes of \(keys.count) entries")
+            var outcomes = [RecordedOutcome?](repeating: nil, count: keys.count)
+            for row in rows {
+                let reader = session.row(row)
+                let position = try reader.integer("position")
+                guard outcomes.indices.contains(position) else {
+                    throw reader.damaged("was read back at position \(position) of \(keys.count) keys")
+                }
+                outcomes[position] = RecordedOutcome(
+                    key: keys[position], state: try reader.state(), resolvedTo: try reader.optionalText("resolved_to"),
+                    envelope: try reader.envelope())
             }
+            return outcomes
         }
     }
 

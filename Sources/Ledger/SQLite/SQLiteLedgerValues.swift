@@ -31,6 +31,34 @@ enum SQLiteLedgerValues {
         LedgerMilliseconds.of(now, plus: duration)
     }
 
+    /// `strings` as a JSON array of strings (for `json_each`): `"` and `\` escaped, control characters as `\u00XX`,
+    /// everything else as its UTF-8.
+    static func jsonArray(_ strings: [String]) -> String {
+        var json: [UInt8] = [UInt8(ascii: "[")]
+        json.reserveCapacity(strings.reduce(2) { $0 + $1.utf8.count + 3 })
+        let hex = Array("0123456789abcdef".utf8)
+        for (index, string) in strings.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(UInt8(ascii: "\""))
+            for byte in string.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    json.append(UInt8(ascii: "\\"))
+                    json.append(byte)
+                case 0..<0x20:
+                    json.append(contentsOf: Array("\\u00".utf8))
+                    json.append(hex[Int(byte >> 4)])
+                    json.append(hex[Int(byte & 0x0F)])
+                default:
+                    json.append(byte)
+                }
+            }
+            json.append(UInt8(ascii: "\""))
+        }
+        json.append(UInt8(ascii: "]"))
+        return String(decoding: json, as: UTF8.self)
+    }
+
     /// A text parameter, or `NULL`.
     static func text(_ value: String?) -> SQLiteData {
         value.map { .text($0) } ?? .null

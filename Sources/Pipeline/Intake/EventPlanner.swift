@@ -66,40 +66,61 @@ public final class EventPlanner: Sendable {
             return planner.keys(for: listed)
         }
         let allKeys = keys.flatMap { $0 }
-        let recorded: [String: RecordedOutcome]
+        // The outcome of allKeys[i] is recorded[i]: the keys of deliveries[n] start at the sum of the counts before.
+        let recorded: [RecordedOutcome?]
         if allKeys.isEmpty {
-            recorded = [:]
+            recorded = []
         } else {
             let first = deliveries[0].event.reference.id
-            recorded = try await retrying(first) { try await ledger.recordedOutcomes(keys: allKeys) }
+            recorded = try await retrying(first) { try await ledger.recordedOutcomes(inOrderOf: allKeys) }
         }
         var replays: [RepublishWindow.Replay] = []
-        for (delivery, keys) in zip(deliveries, keys) {
-            let outcomes = keys.compactMap { recorded[$0] }
-            guard !keys.isEmpty, outcomes.count == keys.count else {
+        replays.reserveCapacity(deliveries.count)
+        var end = 0
+        for index in deliveries.indices {
+            let keys = keys[index]
+            let positions = end..<(end + keys.count)
+            end += keys.count
+            guard !keys.isEmpty, positions.allSatisfy({ recorded[$0] != nil }) else {
                 try Task.checkCancellation()
                 // The replays so far go first: planning may wait (backpressure), and they need not.
                 await republisher.republish(replays)
                 replays.removeAll()
-                try await retrying(delivery.event.reference.id) { try await plan(delivery) }
+                try await retrying(deliveries[index].event.reference.id) { try await plan(deliveries[index]) }
                 continue
             }
             var envelopes: [LedgerEnvelope] = []
             if republishOnReplay {
-                envelopes = try await retrying(delivery.event.reference.id) {
-                    var envelopes: [LedgerEnvelope] = []
-                    for outcome in outcomes {
-                        if let envelope = try await envelopeToRepublish(outcome) { envelopes.append(envelope) }
+                envelopes.reserveCapacity(keys.count)
+                // Finished commands are answered from the batch's read; a resolved one needs its target's outcome.
+                var needsTarget = false
+                for position in positions {
+                    switch recorded[position]?.state {
+                    case .published, .failed:
+                        if let envelope = recorded[position]?.envelope { envelopes.append(envelope) }
+                    case .resolved:
+                        needsTarget = true
+                    default:
+                        break
                     }
-                    return envelopes
+                    if needsTarget { break }
+                }
+                if needsTarget {
+                    envelopes = try await retrying(deliveries[index].event.reference.id) {
+                        var envelopes: [LedgerEnvelope] = []
+                        for case let outcome? in recorded[positions] {
+                            if let envelope = try await envelopeToRepublish(outcome) { envelopes.append(envelope) }
+                        }
+                        return envelopes
+                    }
                 }
             }
             if envelopes.isEmpty {
-                delivery.markDone()
+                deliveries[index].markDone()
             } else {
-                replays.append(RepublishWindow.Replay(envelopes: envelopes, delivery: delivery))
+                replays.append(RepublishWindow.Replay(envelopes: envelopes, delivery: deliveries[index]))
             }
-            logHandled(delivery, commands: keys.count, new: 0, republished: envelopes.count)
+            logHandled(deliveries[index], commands: keys.count, new: 0, republished: envelopes.count)
         }
         await republisher.republish(replays)
         return []

@@ -145,12 +145,24 @@ struct LedgerConformance: Sendable {
             #expect(outcomes[F.key(3)] == RecordedOutcome(key: F.key(3), state: .planned))
             #expect(outcomes[F.key(404)] == nil)
 
+            // In order: each key answered where it was asked, twice when asked twice, nil when absent.
+            #expect(try await store.recordedOutcomes(inOrderOf: []).isEmpty)
+            let inOrder = try await store.recordedOutcomes(inOrderOf: [F.key(3), F.key(404), F.key(1), F.key(2), F.key(1)])
+            #expect(
+                inOrder == [
+                    outcomes[F.key(3)], nil, outcomes[F.key(1)], outcomes[F.key(2)], outcomes[F.key(1)],
+                ])
+
             // More keys than one statement's list takes (SQLite binds at most 500 per statement).
             let many = (10..<1_210).map { F.command($0) }
             _ = try await store.plan(many, now: F.t0)
             let manyOutcomes = try await store.recordedOutcomes(keys: many.map(\.key) + [F.key(404)])
             #expect(manyOutcomes.count == many.count)
             #expect(manyOutcomes.values.allSatisfy { $0.state == .planned && $0.envelope == nil })
+            let asked = [F.key(9_999)] + many.map(\.key).reversed()
+            let manyInOrder = try await store.recordedOutcomes(inOrderOf: asked)
+            let answeredInOrder = manyInOrder.map { $0?.key } == [nil] + many.map(\.key).reversed()
+            #expect(answeredInOrder, "\(asked.count) keys, the first absent, the rest in reverse planning order")
         }
     }
 

@@ -54,6 +54,25 @@ struct SQLiteLedgerConformanceTests {
 
 @Suite("SQLite ledger store")
 struct SQLiteLedgerStoreTests {
+    private typealias F = LedgerFixtures
+
+    @Test func keysThatNeedEscapingInJSONAreFoundInOrder() async throws {
+        let factory = SQLiteLedgerFactory()
+        defer { factory.remove() }
+        let store = try await factory.openSQLite()
+        let odd = ["quote\"d", "back\\slash", "tab\tnew\nline\u{1}", "茶杯 🍵", "[\"],", ""]
+        let commands = odd.map { key in
+            var command = F.command(1)
+            command.key = key
+            return command
+        }
+        _ = try await store.plan(commands, now: F.t0)
+        let outcomes = try await store.recordedOutcomes(inOrderOf: odd.reversed() + ["quote", "\"], "])
+        #expect(outcomes.map { $0?.key } == odd.reversed().map { $0 } + [nil, nil])
+        #expect(outcomes.prefix(odd.count).allSatisfy { $0?.state == .planned })
+        await store.close()
+    }
+
     @Test func createsItsDirectoryAndRunsInWALModeWithFullSync() async throws {
         let factory = SQLiteLedgerFactory(relativePath: "nested/deeper/ledger.db")
         defer { factory.remove() }
