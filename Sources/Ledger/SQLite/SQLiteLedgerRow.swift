@@ -41,7 +41,8 @@ struct SQLiteLedgerRow: LedgerRowReader {
     func optionalBytes(_ column: String) throws(LedgerError) -> [UInt8]? {
         switch try value(column) {
         case .null: return nil
-        case .blob(let buffer): return Array(buffer.readableBytesView)
+        // One copy of the whole buffer (Array(buffer.readableBytesView) copies byte by byte).
+        case .blob(let buffer): return buffer.withUnsafeReadableBytes { Array($0) }
         default: throw damaged("has a \(column) that is not a blob")
         }
     }

@@ -40,6 +40,13 @@ enum SQLiteLedgerValues {
         for (index, string) in strings.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             json.append(UInt8(ascii: "\""))
+            guard string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            else {
+                // The common case (hexadecimal keys): nothing to escape.
+                json.append(contentsOf: string.utf8)
+                json.append(UInt8(ascii: "\""))
+                continue
+            }
             for byte in string.utf8 {
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"):
