@@ -67,7 +67,7 @@ public final class EventPlanner: Sendable {
         }
         let allKeys = keys.flatMap { $0 }
         // The outcome of allKeys[i] is recorded[i]: the keys of deliveries[n] start at the sum of the counts before.
-        let recorded: [RecordedOutcome?]
+        var recorded: [RecordedOutcome?]
         if allKeys.isEmpty {
             recorded = []
         } else {
@@ -81,7 +81,16 @@ public final class EventPlanner: Sendable {
             let keys = keys[index]
             let positions = end..<(end + keys.count)
             end += keys.count
-            guard !keys.isEmpty, positions.allSatisfy({ recorded[$0] != nil }) else {
+            // Read in place (an element read through the array would be copied whole, envelope and all).
+            let (complete, needsTarget) = recorded.withUnsafeBufferPointer { outcomes in
+                var needsTarget = false
+                for position in positions {
+                    guard let state = outcomes[position]?.state else { return (false, false) }
+                    if state == .resolved { needsTarget = true }
+                }
+                return (true, needsTarget)
+            }
+            guard !keys.isEmpty, complete else {
                 try Task.checkCancellation()
                 // The replays so far go first: planning may wait (backpressure), and they need not.
                 await republisher.republish(replays)
@@ -91,27 +100,24 @@ public final class EventPlanner: Sendable {
             }
             var envelopes: [LedgerEnvelope] = []
             if republishOnReplay {
-                envelopes.reserveCapacity(keys.count)
-                // Finished commands are answered from the batch's read; a resolved one needs its target's outcome.
-                var needsTarget = false
-                for position in positions {
-                    switch recorded[position]?.state {
-                    case .published, .failed:
-                        if let envelope = recorded[position]?.envelope { envelopes.append(envelope) }
-                    case .resolved:
-                        needsTarget = true
-                    default:
-                        break
-                    }
-                    if needsTarget { break }
-                }
                 if needsTarget {
+                    // A resolved command is answered by the outcome of the key it was resolved to.
+                    let outcomes = recorded[positions].compactMap { $0 }
                     envelopes = try await retrying(deliveries[index].event.reference.id) {
                         var envelopes: [LedgerEnvelope] = []
-                        for case let outcome? in recorded[positions] {
+                        for outcome in outcomes {
                             if let envelope = try await envelopeToRepublish(outcome) { envelopes.append(envelope) }
                         }
                         return envelopes
+                    }
+                } else {
+                    // Finished commands are answered from the batch's read; each outcome is moved out, not copied.
+                    envelopes.reserveCapacity(keys.count)
+                    for position in positions {
+                        guard let outcome = recorded[position].take(),
+                            outcome.state == .published || outcome.state == .failed, let envelope = outcome.envelope
+                        else { continue }
+                        envelopes.append(envelope)
                     }
                 }
             }

@@ -58,7 +58,9 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
         private mutating func field(_ utf8: String.UTF8View) {
             field(count: utf8.count)
-            bytes.append(contentsOf: utf8)
+            // Native strings are contiguous: one copy instead of a byte-by-byte append.
+            let appended = utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+            if appended == nil { bytes.append(contentsOf: utf8) }
         }
 
         /// Appends a field's length prefix: `count` in decimal and a colon.
@@ -145,39 +147,49 @@ public enum SourceImageReference {
     /// port, and a path of unreserved characters, `/` and `%`-escapes only: no query, no fragment, nothing that
     /// URLComponents would re-encode or that ``normalize(_:)`` would change.
     static func isPlainLowercaseURL(_ url: String) -> Bool {
-        var utf8 = url.utf8[...]
-        if utf8.starts(with: "https://".utf8) {
-            utf8 = utf8.dropFirst(8)
-        } else if utf8.starts(with: "http://".utf8) {
-            utf8 = utf8.dropFirst(7)
+        var url = url
+        return url.withUTF8 { isPlainLowercaseURL(bytes: $0) }
+    }
+
+    private static func isPlainLowercaseURL(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index: Int
+        if bytes.starts(with: "https://".utf8) {
+            index = 8
+        } else if bytes.starts(with: "http://".utf8) {
+            index = 7
         } else {
             return false
         }
-        let hostEnd = utf8.firstIndex { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/") } ?? utf8.endIndex
-        let host = utf8[..<hostEnd]
-        guard !host.isEmpty, host.allSatisfy({ isLowercaseHostByte($0) }) else { return false }
-        var rest = utf8[hostEnd...]
-        if rest.first == UInt8(ascii: ":") {
-            let portEnd = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-            let port = rest.dropFirst()[..<portEnd]
-            // Digits without a leading zero, below 65536: written back exactly as given.
-            guard let first = port.first, first != UInt8(ascii: "0"), port.count <= 5,
-                port.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), Int(String(decoding: port, as: UTF8.self)) ?? .max < 65536
-            else { return false }
-            rest = rest[portEnd...]
+        let hostStart = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: ":"), bytes[index] != UInt8(ascii: "/") {
+            guard isLowercaseHostByte(bytes[index]) else { return false }
+            index += 1
         }
-        var index = rest.startIndex
-        while index < rest.endIndex {
-            let byte = rest[index]
+        guard index > hostStart else { return false }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ":") {
+            index += 1
+            let portStart = index
+            var port = 0
+            while index < bytes.count, bytes[index] != UInt8(ascii: "/") {
+                let byte = bytes[index]
+                guard byte >= 0x30, byte <= 0x39, index - portStart < 5 else { return false }
+                port = port * 10 + Int(byte - 0x30)
+                index += 1
+            }
+            // Digits without a leading zero, below 65536: written back exactly as given.
+            guard index > portStart, bytes[portStart] != UInt8(ascii: "0"), port < 65536 else { return false }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
                 // An escape must be complete and in uppercase hexadecimal, as URLComponents writes it.
-                let digits = rest[rest.index(after: index)...].prefix(2)
-                guard digits.count == 2, digits.allSatisfy({ isUppercaseHexByte($0) }) else { return false }
-                index = rest.index(index, offsetBy: 3)
+                guard index + 2 < bytes.count, isUppercaseHexByte(bytes[index + 1]), isUppercaseHexByte(bytes[index + 2])
+                else { return false }
+                index += 3
                 continue
             }
             guard isPathByte(byte) else { return false }
-            index = rest.index(after: index)
+            index += 1
         }
         return true
     }
