@@ -11,7 +11,15 @@ public enum EventType: String, Sendable, Hashable, CaseIterable, Codable, Custom
 
     /// The `dataschema` URN of the data version this service reads and writes, e.g.
     /// `urn:assetforge:schema:product.listed:1`.
-    public var dataSchema: String { "urn:assetforge:schema:\(rawValue):1" }
+    public var dataSchema: String {
+        // Literals, not interpolation: every decoded event compares its `dataschema` with this.
+        switch self {
+        case .productListed: "urn:assetforge:schema:product.listed:1"
+        case .skuPromoted: "urn:assetforge:schema:sku.promoted:1"
+        case .assetReady: "urn:assetforge:schema:asset.ready:1"
+        case .assetFailed: "urn:assetforge:schema:asset.failed:1"
+        }
+    }
 
     /// For asset events, the prefix of the CloudEvents `id` before `data.assetId` (`ready-`, `failed-`).
     public var idPrefix: String? {

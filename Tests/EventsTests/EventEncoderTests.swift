@@ -31,6 +31,12 @@ struct EventEncoderTests {
         #expect(ready.dataSchema == "urn:assetforge:schema:asset.ready:1")
     }
 
+    @Test func everyTypeNamesItsSchemaVersionOne() {
+        for type in EventType.allCases {
+            #expect(type.dataSchema == "urn:assetforge:schema:\(type.rawValue):1")
+        }
+    }
+
     @Test func failedEnvelopeWithConfiguredSource() throws {
         let encoded = try EventEncoder(source: "urn:assetforge:staging").encode(Samples.failed, time: Samples.time)
         #expect(encoded.id == "failed-" + Samples.failed.assetId)

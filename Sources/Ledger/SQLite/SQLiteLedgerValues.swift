@@ -40,10 +40,17 @@ enum SQLiteLedgerValues {
         for (index, string) in strings.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             json.append(UInt8(ascii: "\""))
-            guard string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-            else {
-                // The common case (hexadecimal keys): nothing to escape.
-                json.append(contentsOf: string.utf8)
+            var string = string
+            let plain = string.withUTF8 { utf8 in
+                // The common case (hexadecimal keys): nothing to escape, appended whole.
+                guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+                else {
+                    json.append(contentsOf: utf8)
+                    return true
+                }
+                return false
+            }
+            if plain {
                 json.append(UInt8(ascii: "\""))
                 continue
             }
