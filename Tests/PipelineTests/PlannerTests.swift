@@ -56,7 +56,8 @@ struct IdempotencyKeyTests {
     @Test func plainURLsSkipParsingAndNormalizeAsParsedOnes() {
         let plain = [
             "http://127.0.0.1:8090/samples/mug.png", "https://cdn.example/p/MUG-1_white~2.png",
-            "https://b.oss-cn-hangzhou.aliyuncs.com/p/mug%20white%2F.png", "http://h", "http://h/", "https://h:65535/a//b/./c",
+            "https://b.oss-cn-hangzhou.aliyuncs.com/p/mug%20white%2F.png", "http://h", "http://h/",
+            "https://h:65535/a//b/./c",
             "https://xn--fiqs8s.example/a.png",
         ]
         for url in plain {
@@ -69,7 +70,8 @@ struct IdempotencyKeyTests {
             "HTTPS://cdn.example/a.png", "https://CDN.example/a.png", "https://cdn.example/a.png?w=1",
             "https://cdn.example/a.png#top", "https://cdn.example/a b.png", "https://cdn.example/%2f.png",
             "https://cdn.example/%2.png", "https://h:080/a.png", "https://h:65536/a.png", "https://h:/a.png",
-            "ftp://cdn.example/a.png", "https://user@cdn.example/a.png", "https://cdn.example/茶.png", "https:///a.png",
+            "ftp://cdn.example/a.png", "https://user@cdn.example/a.png", "https://cdn.example/茶.png",
+            "https:///a.png",
             "https://cdn.example/a;b.png",
         ]
         for url in parsed {

@@ -183,7 +183,8 @@ public enum SourceImageReference {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
                 // An escape must be complete and in uppercase hexadecimal, as URLComponents writes it.
-                guard index + 2 < bytes.count, isUppercaseHexByte(bytes[index + 1]), isUppercaseHexByte(bytes[index + 2])
+                guard index + 2 < bytes.count, isUppercaseHexByte(bytes[index + 1]),
+                    isUppercaseHexByte(bytes[index + 2])
                 else { return false }
                 index += 3
                 continue

@@ -147,7 +147,8 @@ struct LedgerConformance: Sendable {
 
             // In order: each key answered where it was asked, twice when asked twice, nil when absent.
             #expect(try await store.recordedOutcomes(inOrderOf: []).isEmpty)
-            let inOrder = try await store.recordedOutcomes(inOrderOf: [F.key(3), F.key(404), F.key(1), F.key(2), F.key(1)])
+            let inOrder = try await store.recordedOutcomes(
+                inOrderOf: [F.key(3), F.key(404), F.key(1), F.key(2), F.key(1)])
             #expect(
                 inOrder == [
                     outcomes[F.key(3)], nil, outcomes[F.key(1)], outcomes[F.key(2)], outcomes[F.key(1)],
