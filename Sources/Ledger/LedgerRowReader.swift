@@ -60,9 +60,13 @@ extension LedgerRowReader {
 
     /// The outcome in a row of the ``RecordedOutcome`` columns (`key`, `state`, `resolved_to`, `envelope_*`).
     func recordedOutcome() throws(LedgerError) -> RecordedOutcome {
+        try recordedOutcome(key: try text("key"))
+    }
+
+    /// The outcome of `key` in a row of the ``RecordedOutcome`` columns other than `key`.
+    func recordedOutcome(key: String) throws(LedgerError) -> RecordedOutcome {
         RecordedOutcome(
-            key: try text("key"), state: try state(), resolvedTo: try optionalText("resolved_to"),
-            envelope: try envelope())
+            key: key, state: try state(), resolvedTo: try optionalText("resolved_to"), envelope: try envelope())
     }
 
     /// The entry in the row.

@@ -141,9 +141,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 guard outcomes.indices.contains(position) else {
                     throw reader.damaged("was read back at position \(position) of \(keys.count) keys")
                 }
-                outcomes[position] = RecordedOutcome(
-                    key: keys[position], state: try reader.state(), resolvedTo: try reader.optionalText("resolved_to"),
-                    envelope: try reader.envelope())
+                outcomes[position] = try reader.recordedOutcome(key: keys[position])
             }
             return outcomes
         }

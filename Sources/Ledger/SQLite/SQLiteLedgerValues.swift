@@ -31,12 +31,13 @@ enum SQLiteLedgerValues {
         LedgerMilliseconds.of(now, plus: duration)
     }
 
+    private static let hexadecimalDigits = Array("0123456789abcdef".utf8)
+
     /// `strings` as a JSON array of strings (for `json_each`): `"` and `\` escaped, control characters as `\u00XX`,
     /// everything else as its UTF-8.
     static func jsonArray(_ strings: [String]) -> String {
         var json: [UInt8] = [UInt8(ascii: "[")]
         json.reserveCapacity(strings.reduce(2) { $0 + $1.utf8.count + 3 })
-        let hex = Array("0123456789abcdef".utf8)
         for (index, string) in strings.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             json.append(UInt8(ascii: "\""))
@@ -61,8 +62,8 @@ enum SQLiteLedgerValues {
                     json.append(byte)
                 case 0..<0x20:
                     json.append(contentsOf: Array("\\u00".utf8))
-                    json.append(hex[Int(byte >> 4)])
-                    json.append(hex[Int(byte & 0x0F)])
+                    json.append(hexadecimalDigits[Int(byte >> 4)])
+                    json.append(hexadecimalDigits[Int(byte & 0x0F)])
                 default:
                     json.append(byte)
                 }
