@@ -59,7 +59,7 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
         private mutating func field(_ utf8: String.UTF8View) {
             field(count: utf8.count)
             // Native strings are contiguous: one copy instead of a byte-by-byte append.
-            let appended = utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+            let appended: Void? = utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
             if appended == nil { bytes.append(contentsOf: utf8) }
         }
 
