@@ -129,7 +129,7 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
         let etag = "\"\(Self.hex(md5).uppercased())\""
         let found = simulator.state.withLock { state -> Bool in
             guard state.buckets[bucket]?.uploads[uploadID]?.key == key else { return false }
-            state.buckets[bucket]!.uploads[uploadID]!.parts[number] = (body, etag, md5)
+            state.buckets[bucket]?.uploads[uploadID]?.parts[number] = (body, etag, md5)
             return true
         }
         guard found else { throw Self.noSuchUpload() }
@@ -174,9 +174,9 @@ public struct OSSSimulatorMiddleware<Context: RequestContext>: RouterMiddleware 
             }
             let etag = "\"\(Self.hex(Array(Insecure.MD5.hash(data: md5s))).uppercased())-\(listed.count)\""
             let crc = OSSCRC64.checksum(combined.readableBytesView)
-            state.buckets[bucket]!.objects[key] = .init(
+            state.buckets[bucket]?.objects[key] = .init(
                 body: combined, contentType: upload.contentType, etag: etag, crc64: crc, lastModified: Date())
-            state.buckets[bucket]!.uploads[uploadID] = nil
+            state.buckets[bucket]?.uploads[uploadID] = nil
             return (etag, crc, combined.readableBytes)
         }
         var response = Self.xml(

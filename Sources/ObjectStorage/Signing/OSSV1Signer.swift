@@ -76,7 +76,7 @@ public struct OSSV1Signer: Sendable {
         for (name, value) in request.headers where name.lowercased().hasPrefix("x-oss-") {
             ossHeaders[name.lowercased()] = value.trimmingCharacters(in: .whitespaces)
         }
-        let canonicalHeaders = ossHeaders.keys.sorted().map { "\($0):\(ossHeaders[$0]!)\n" }.joined()
+        let canonicalHeaders = ossHeaders.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)\n" }.joined()
         var resource = "/"
         if let bucket {
             resource += "\(bucket)/"

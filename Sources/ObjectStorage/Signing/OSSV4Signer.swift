@@ -153,7 +153,7 @@ public struct OSSV4Signer: Sendable {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             headers[lowered] = headers[lowered].map { "\($0),\(trimmed)" } ?? trimmed
         }
-        let headerBlock = headers.keys.sorted().map { "\($0):\(headers[$0]!)\n" }.joined()
+        let headerBlock = headers.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)\n" }.joined()
         let payload = request.header("x-oss-content-sha256") ?? unsignedPayload
         return [
             request.method.uppercased(),
