@@ -2,12 +2,14 @@
 # Runs the pipeline benchmarks in release mode. The replay and instances workloads run against a throw-away local
 # broker (tansu, memory storage) on a free port; the ledger and instances workloads against a throw-away PostgreSQL
 # server (deploy/local/postgres.sh) on a free port with its data under /tmp. Both are stopped (the server's data
-# removed) on exit. The video workload needs neither.
+# removed) on exit. The service-video workload runs against such a broker too, with the assetforge executable built
+# here in release mode beside pipeline-benchmark. The video workload needs neither.
 #
 # Usage: bash Benchmarks/run-pipeline-benchmark.sh [pipeline-benchmark options...]
 #   e.g. bash Benchmarks/run-pipeline-benchmark.sh --events 100000 --runs 3
 #        bash Benchmarks/run-pipeline-benchmark.sh --workload ledger,instances --events 5000 --runs 3
 #        bash Benchmarks/run-pipeline-benchmark.sh --workload video --commands 10000 --task-seconds 60
+#        bash Benchmarks/run-pipeline-benchmark.sh --workload service-video --commands 10000 --task-seconds 60
 # Options are those of `pipeline-benchmark --help`; --brokers and --ledger-url come from this script. Run from the
 # repository root (the events come from schemas/examples; the seeded SQLite ledger is kept under
 # .build/pipeline-benchmark/).
@@ -39,6 +41,10 @@ runs() { [[ ",$workloads," == *",$1,"* ]]; }
 log "building pipeline-benchmark (release)"
 swift build -c release --package-path "$PACKAGE" --product pipeline-benchmark
 BIN="$(swift build -c release --package-path "$PACKAGE" --show-bin-path)/pipeline-benchmark"
+if runs service-video; then
+    log "building assetforge (release)"
+    swift build -c release --package-path "$PACKAGE" --product assetforge
+fi
 
 broker_port=""
 postgres_dir=""
@@ -51,7 +57,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 cd "$ROOT"
-if { runs replay || runs instances; } && [ -z "${ASSETFORGE_KAFKA_BROKERS:-}" ]; then
+if { runs replay || runs instances || runs service-video; } && [ -z "${ASSETFORGE_KAFKA_BROKERS:-}" ]; then
     port=$(python3 "$ROOT/deploy/local/kafka_probe.py" free-port)
     "${BROKER[@]}" start --port "$port"
     broker_port=$port

@@ -17,6 +17,9 @@ struct BenchmarkOptions {
     var ledgerURL = ""
     var callers = [1, 16]
     var instances = [1, 3]
+    /// The `assetforge` executable the service-video workload runs; default: the one beside this executable.
+    var assetforgeBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appending(path: "assetforge").path
 
     static let usage = """
         pipeline-benchmark --brokers HOST:PORT [--events 100000] [--runs 3] [--partitions 6] [--ledger PATH]
@@ -27,6 +30,8 @@ struct BenchmarkOptions {
                            [--runs 3] [--instances 1,3] [--partitions 6] [--ledger PATH]
         pipeline-benchmark --workload video [--commands 10000] [--task-seconds 60] [--poll-ms N]
                            [--simulator process|in-process]
+        pipeline-benchmark --workload service-video --brokers HOST:PORT [--commands 10000] [--task-seconds 60]
+                           [--partitions 6] [--assetforge PATH]
           replay:    AssetForge's replay of already-published product.listed events against a C relay loop.
           ledger:    the replay path's ledger operations, SQLite against PostgreSQL: entry(key) of published commands
                      and plan(one event's commands) of planned ones, with each number of concurrent --callers.
@@ -36,6 +41,11 @@ struct BenchmarkOptions {
                      simulator runs in a child process (this executable with --workload simulator) unless
                      --simulator in-process is given. Polling at Kling's configured cadence unless --poll-ms N
                      polls every N ms.
+          service-video: the same through the whole service: an `assetforge run` child process (default: the
+                     assetforge beside this executable, built by `swift build -c release --package-path
+                     Benchmarks/Pipeline --product assetforge`) consumes --commands sku.promoted events and takes
+                     each 5 s video through the simulator (a child), its SQLite ledger and file store to asset.ready:
+                     the service's peak RSS, CPU per poll and per published video.
           --workload takes a comma-separated list (e.g. ledger,instances): they run in turn, sharing the seeded ledgers.
           --ledger:     where the seeded SQLite ledger is kept (reused when it already holds the events);
                         default .build/pipeline-benchmark/ledger-EVENTS.db under the working directory.
@@ -63,6 +73,7 @@ struct BenchmarkOptions {
             case "--task-seconds": taskSeconds = try Self.number(name, value)
             case "--poll-ms": pollMilliseconds = try Self.number(name, value)
             case "--ledger-url": ledgerURL = value
+            case "--assetforge": assetforgeBinary = value
             case "--simulator":
                 guard value == "process" || value == "in-process" else {
                     throw BenchmarkFailure("--simulator is process or in-process, not \(value)")

@@ -63,6 +63,9 @@ final class SimulatorProcess {
         process.waitUntilExit()
     }
 
+    /// The credentials the child's simulator accepts (its configuration's defaults).
+    static var credentials: SimulatorCredentials { SimulatorConfiguration().credentials }
+
     /// The line the child prints once it listens.
     static let addressPrefix = "simulator-url "
 

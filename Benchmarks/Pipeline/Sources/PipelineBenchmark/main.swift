@@ -13,7 +13,7 @@ let benchmarkLogger = Logger(label: "pipeline-benchmark")
 
 do {
     let options = try BenchmarkOptions(arguments: CommandLine.arguments)
-    let known = ["replay", "ledger", "instances", "video", "simulator"]
+    let known = ["replay", "ledger", "instances", "video", "service-video", "simulator"]
     if let unknown = options.workloads.first(where: { !known.contains($0) }) {
         throw BenchmarkFailure("unknown workload \(unknown)\n\(BenchmarkOptions.usage)")
     }
@@ -32,6 +32,8 @@ do {
             try await InstancesBenchmark(options: options, logger: benchmarkLogger).run()
         case "video":
             try await VideoBenchmark(options: options, logger: benchmarkLogger).run()
+        case "service-video":
+            try await ServiceVideoBenchmark(options: options, logger: benchmarkLogger).run()
         case "simulator":
             try await SimulatorProcess.serve(taskSeconds: options.taskSeconds, logger: benchmarkLogger)
         default:
