@@ -53,7 +53,9 @@ struct CommandRunner: Sendable {
         while !entry.state.isFinished {
             do {
                 try Task.checkCancellation()
-                entry = try await step(entry, lease: lease)
+                // Each step in a child task: a task keeps the async frames of its deepest call until it ends, and a
+                // submission goes deep, while thousands of commands wait for their results at once.
+                entry = try await ChildTask.run { [entry] in try await step(entry, lease: lease) }
                 stepFailures = 0
             } catch let postpone as Postpone {
                 log(entry, "postponed", level: .debug, ["reason": "\(URLRedaction.redact(postpone.reason))"])
@@ -83,6 +85,9 @@ struct CommandRunner: Sendable {
 
     // MARK: Steps
 
+    // The steps are never inlined into `step`: an async function's frame holds the values of everything inlined into
+    // it, so a command waiting for its result would keep the frames of every step (22 KB) instead of one.
+
     private func step(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         switch entry.state {
         case .planned, .deferred, .submitting:
@@ -100,6 +105,7 @@ struct CommandRunner: Sendable {
         }
     }
 
+    @inline(never)
     private func submit(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         let specification: CommandSpecification
         do {
@@ -217,6 +223,7 @@ struct CommandRunner: Sendable {
 
     /// Records the task id. A paid task whose id is not recorded may be paid again, so a failing write is tried
     /// again a few times (not when the lease was lost: the new owner's state must not be overwritten).
+    @inline(never)
     private func recordSubmitted(
         _ entry: LedgerEntry, task: SubmittedTask, progress: CommandProgress, lease: Lease
     ) async throws -> LedgerEntry {
@@ -246,6 +253,7 @@ struct CommandRunner: Sendable {
     /// Writes of a submitted task's id attempted before it is given up (250 ms, 500 ms, 1 s apart).
     private static let recordAttempts = 4
 
+    @inline(never)
     private func findLostTask(_ command: GenerationCommand, assetID: String) async -> SubmittedTask? {
         for provider in fleet.routes[command.kind] ?? [] {
             guard let worker = fleet.worker(provider) else { continue }
@@ -260,6 +268,7 @@ struct CommandRunner: Sendable {
     }
 
     /// The stored scene image a video is made from; postpones while it is being made (up to the wait bound).
+    @inline(never)
     private func sceneImage(_ key: String, for entry: LedgerEntry) async throws -> SceneImage {
         guard let scene = try await ledger.entry(key) else {
             return .failed("the scene image \(key) is not in the ledger")
@@ -280,6 +289,7 @@ struct CommandRunner: Sendable {
     }
 
     /// A promotion that waited for a scene image: plan its video once one is known, or fail at the deadline.
+    @inline(never)
     private func resolve(
         _ entry: LedgerEntry, _ waiting: CommandSpecification.AwaitingSceneImage, lease: Lease
     ) async throws -> LedgerEntry {
@@ -303,6 +313,7 @@ struct CommandRunner: Sendable {
         throw Postpone(notBefore: Date().addingTimeInterval(retry.waitInterval.seconds * 2), reason: "no scene image yet")
     }
 
+    @inline(never)
     private func awaitResult(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         var progress = CommandProgress.decode(entry.progress)
         guard let task = progress.task else {
@@ -328,6 +339,7 @@ struct CommandRunner: Sendable {
         return try await ledger.update(entry.key, lease: lease, update, now: Date())
     }
 
+    @inline(never)
     private func store(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         var progress = CommandProgress.decode(entry.progress)
         guard let result = progress.result else {
@@ -380,6 +392,7 @@ struct CommandRunner: Sendable {
         return try await ledger.update(entry.key, lease: lease, update, now: Date())
     }
 
+    @inline(never)
     private func recordReady(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         let progress = CommandProgress.decode(entry.progress)
         guard let stored = entry.stored, let result = progress.result else {
@@ -408,6 +421,7 @@ struct CommandRunner: Sendable {
         return try await ledger.update(entry.key, lease: lease, update, now: Date())
     }
 
+    @inline(never)
     private func publish(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         guard let envelope = entry.envelope else {
             return try await fail(entry, lease: lease, reason: "unreadable-command", message: "no envelope recorded")
@@ -423,6 +437,9 @@ struct CommandRunner: Sendable {
 
     // MARK: Failure
 
+    // Never inlined (nor the other helpers the steps await): each call site would add the whole body's values to the
+    // caller's async frame, which a command keeps while it waits for a submission permit.
+    @inline(never)
     private func fail(
         _ entry: LedgerEntry, lease: Lease, reason: String, message: String, progress: CommandProgress? = nil
     ) async throws -> LedgerEntry {
@@ -431,6 +448,7 @@ struct CommandRunner: Sendable {
     }
 
     /// Records the `asset.failed` event; the publish step sends it.
+    @inline(never)
     private func fail(
         _ entry: LedgerEntry, lease: Lease, reason: AssetFailureReason, message: String,
         progress: CommandProgress? = nil
