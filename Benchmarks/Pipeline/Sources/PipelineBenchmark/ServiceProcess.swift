@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// An `assetforge run` child process with its standard error kept (for failure reports).
+/// An `assetforge run` child process with its standard error kept (for failure reports). The benchmark stops it on
+/// every path it controls; a benchmark killed with SIGKILL leaves it running (`pkill -f 'assetforge run'`).
 final class ServiceProcess: Sendable {
     private let process: Process
     private let log: Mutex<String>
