@@ -105,72 +105,20 @@ struct CommandRunner: Sendable {
         }
     }
 
+    /// How a submission begins: finished at once (failed, resolved, a lost task adopted), or ready to go out.
+    private enum SubmissionStart {
+        case finished(LedgerEntry)
+        case ready(GenerationCommand)
+    }
+
+    // `submit` keeps only what it needs while it waits for the vendor (claimed commands wait here for a submission
+    // permit, thousands at once); what comes before and after the request is in functions of their own.
     @inline(never)
     private func submit(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
-        let specification: CommandSpecification
-        do {
-            specification = try CommandSpecification.decode(entry.command.specification)
-        } catch {
-            return try await fail(entry, lease: lease, reason: "unreadable-command", message: "\(error)")
-        }
         let command: GenerationCommand
-        switch specification {
-        case .awaitingSceneImage(let waiting):
-            return try await resolve(entry, waiting, lease: lease)
-        case .marketingImage(let image):
-            guard let url = URL(string: image.sourceImageURL) else {
-                return try await fail(entry, lease: lease, reason: .sourceImageUnreachable, message: "bad URL")
-            }
-            command = .sceneImage(
-                SceneImageCommand(
-                    productImage: .url(url), prompt: image.prompt, negativePrompt: image.negativePrompt, count: 1,
-                    width: image.width, height: image.height))
-        case .copy(let copy):
-            command = .copy(
-                CopyCommand(
-                    productName: copy.productName, attributes: copy.attributes, language: copy.language,
-                    tone: copy.tone))
-        case .video(let video):
-            let image: ImageSource
-            if let url = video.imageURL {
-                guard let parsed = URL(string: url) else {
-                    return try await fail(entry, lease: lease, reason: .sourceImageUnreachable, message: "bad URL")
-                }
-                image = .url(parsed)
-            } else if let scene = video.sceneAssetID {
-                switch try await sceneImage(scene, for: entry) {
-                case .bytes(let bytes): image = .bytes(bytes)
-                case .failed(let why): return try await fail(entry, lease: lease, reason: .noSceneImage, message: why)
-                }
-            } else {
-                return try await fail(entry, lease: lease, reason: .noSceneImage, message: "the video has no image")
-            }
-            let ratio = video.aspectRatio.split(separator: ":").compactMap { Int($0) }
-            command = .video(
-                VideoCommand(
-                    image: image, prompt: video.prompt, durationSeconds: video.durationSeconds,
-                    aspectRatio: ratio.count == 2 && ratio[0] > 0 && ratio[1] > 0
-                        ? AspectRatio(ratio[0], ratio[1]) : .portrait,
-                    mode: video.tier == "pro" ? .professional : .standard))
-        }
-
-        var progress = CommandProgress.decode(entry.progress)
-        if await fleet.enabledProviders(for: command.kind).isEmpty {
-            let names = (fleet.routes[command.kind] ?? []).map { "\($0) (\($0.vendor))" }.joined(separator: ", ")
-            return try await fail(
-                entry, lease: lease, reason: "no-provider-configured",
-                message: "no provider for \(command.kind) is enabled: give one of \(names) its credentials")
-        }
-        if entry.state == .submitting, let found = await findLostTask(command, assetID: entry.key) {
-            // The process died while the submit request was unanswered, and the vendor has the task: adopt it.
-            log(entry, "found the task of an unanswered submission; not submitting again", level: .notice,
-                ["provider": "\(found.provider)", "task.id": "\(found.taskID)"])
-            return try await recordSubmitted(entry, task: found, progress: progress, lease: lease)
-        }
-        guard entry.attempts < retry.maxSubmissions else {
-            return try await fail(
-                entry, lease: lease, reason: .retriesExhausted,
-                message: "\(entry.attempts) submissions were made without a usable answer")
+        switch try await submissionStart(entry, lease: lease) {
+        case .finished(let next): return next
+        case .ready(let ready): command = ready
         }
         // Persist the attempt right before the request goes out (after slot, rate limit and input preparation):
         // a crash from there until the task id is recorded is visible as `submitting`, and nothing before it is.
@@ -186,29 +134,124 @@ struct CommandRunner: Sendable {
                 marked.set(try await ledger.update(key, lease: lease, marking, now: Date()))
             }
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            let current = marked.value ?? entry
-            if error.code == .cancelled {
-                throw Postpone(notBefore: Date().addingTimeInterval(backoff(1).seconds), reason: error.message)
-            }
-            progress.providersTried.append(contentsOf: [error.provider?.rawValue].compactMap { $0 })
-            if error.isRetryable || error.allowsFallback || error.code == .budgetExhausted {
-                // Nothing usable was accepted: try again later, within the submission allowance. A budget cap that
-                // refused it shows as `deferred` meanwhile.
-                var back = LedgerUpdate(state: error.code == .budgetExhausted ? .deferred : .planned)
-                back.progress = progress.encoded()
-                back.notBefore = Date().addingTimeInterval(backoff(max(1, current.attempts)).seconds)
-                back.release = true
-                _ = try await ledger.update(key, lease: lease, back, now: Date())
-                throw Postpone(notBefore: back.notBefore ?? Date(), reason: error.code.description)
-            }
-            return try await fail(
-                current, lease: lease, reason: AssetFailureReason(error.code), message: error.message,
-                progress: progress)
+            return try await submissionFailed(error, entry: entry, current: marked.value ?? entry, lease: lease)
         }
-        let submitting = marked.value ?? entry
+        return try await submissionAccepted(task, entry: entry, current: marked.value ?? entry, lease: lease)
+    }
+
+    /// The command to submit for `entry`, or the entry's next state when there is nothing to submit.
+    @inline(never)
+    private func submissionStart(_ entry: LedgerEntry, lease: Lease) async throws -> SubmissionStart {
+        let specification: CommandSpecification
         do {
-            return try await recordSubmitted(submitting, task: task, progress: progress, lease: lease)
+            specification = try CommandSpecification.decode(entry.command.specification)
+        } catch {
+            return .finished(
+                try await fail(entry, lease: lease, reason: "unreadable-command", message: "\(error)"))
+        }
+        let command: GenerationCommand
+        switch specification {
+        case .awaitingSceneImage(let waiting):
+            return .finished(try await resolve(entry, waiting, lease: lease))
+        case .marketingImage(let image):
+            guard let url = URL(string: image.sourceImageURL) else {
+                return .finished(
+                    try await fail(entry, lease: lease, reason: .sourceImageUnreachable, message: "bad URL"))
+            }
+            command = .sceneImage(
+                SceneImageCommand(
+                    productImage: .url(url), prompt: image.prompt, negativePrompt: image.negativePrompt, count: 1,
+                    width: image.width, height: image.height))
+        case .copy(let copy):
+            command = .copy(
+                CopyCommand(
+                    productName: copy.productName, attributes: copy.attributes, language: copy.language,
+                    tone: copy.tone))
+        case .video(let video):
+            let image: ImageSource
+            if let url = video.imageURL {
+                guard let parsed = URL(string: url) else {
+                    return .finished(
+                        try await fail(entry, lease: lease, reason: .sourceImageUnreachable, message: "bad URL"))
+                }
+                image = .url(parsed)
+            } else if let scene = video.sceneAssetID {
+                switch try await sceneImage(scene, for: entry) {
+                case .bytes(let bytes): image = .bytes(bytes)
+                case .failed(let why):
+                    return .finished(try await fail(entry, lease: lease, reason: .noSceneImage, message: why))
+                }
+            } else {
+                return .finished(
+                    try await fail(entry, lease: lease, reason: .noSceneImage, message: "the video has no image"))
+            }
+            let ratio = video.aspectRatio.split(separator: ":").compactMap { Int($0) }
+            command = .video(
+                VideoCommand(
+                    image: image, prompt: video.prompt, durationSeconds: video.durationSeconds,
+                    aspectRatio: ratio.count == 2 && ratio[0] > 0 && ratio[1] > 0
+                        ? AspectRatio(ratio[0], ratio[1]) : .portrait,
+                    mode: video.tier == "pro" ? .professional : .standard))
+        }
+
+        if await fleet.enabledProviders(for: command.kind).isEmpty {
+            let names = (fleet.routes[command.kind] ?? []).map { "\($0) (\($0.vendor))" }.joined(separator: ", ")
+            return .finished(
+                try await fail(
+                    entry, lease: lease, reason: "no-provider-configured",
+                    message: "no provider for \(command.kind) is enabled: give one of \(names) its credentials"))
+        }
+        if entry.state == .submitting, let found = await findLostTask(command, assetID: entry.key) {
+            // The process died while the submit request was unanswered, and the vendor has the task: adopt it.
+            log(entry, "found the task of an unanswered submission; not submitting again", level: .notice,
+                ["provider": "\(found.provider)", "task.id": "\(found.taskID)"])
+            return .finished(
+                try await recordSubmitted(
+                    entry, task: found, progress: CommandProgress.decode(entry.progress), lease: lease))
+        }
+        guard entry.attempts < retry.maxSubmissions else {
+            return .finished(
+                try await fail(
+                    entry, lease: lease, reason: .retriesExhausted,
+                    message: "\(entry.attempts) submissions were made without a usable answer"))
+        }
+        return .ready(command)
+    }
+
+    /// After a submission that failed: tries again later when nothing usable was accepted, else fails the asset.
+    /// `entry` is the command as claimed, `current` as last recorded (marked `submitting` once the request went out).
+    @inline(never)
+    private func submissionFailed(
+        _ error: ProviderError, entry: LedgerEntry, current: LedgerEntry, lease: Lease
+    ) async throws -> LedgerEntry {
+        if Task.isCancelled { throw CancellationError() }
+        if error.code == .cancelled {
+            throw Postpone(notBefore: Date().addingTimeInterval(backoff(1).seconds), reason: error.message)
+        }
+        var progress = CommandProgress.decode(entry.progress)
+        progress.providersTried.append(contentsOf: [error.provider?.rawValue].compactMap { $0 })
+        if error.isRetryable || error.allowsFallback || error.code == .budgetExhausted {
+            // Nothing usable was accepted: try again later, within the submission allowance. A budget cap that
+            // refused it shows as `deferred` meanwhile.
+            var back = LedgerUpdate(state: error.code == .budgetExhausted ? .deferred : .planned)
+            back.progress = progress.encoded()
+            back.notBefore = Date().addingTimeInterval(backoff(max(1, current.attempts)).seconds)
+            back.release = true
+            _ = try await ledger.update(entry.key, lease: lease, back, now: Date())
+            throw Postpone(notBefore: back.notBefore ?? Date(), reason: error.code.description)
+        }
+        return try await fail(
+            current, lease: lease, reason: AssetFailureReason(error.code), message: error.message, progress: progress)
+    }
+
+    /// After a submission the vendor accepted: records the task id, or gives the task up when that fails.
+    @inline(never)
+    private func submissionAccepted(
+        _ task: SubmittedTask, entry: LedgerEntry, current: LedgerEntry, lease: Lease
+    ) async throws -> LedgerEntry {
+        do {
+            return try await recordSubmitted(
+                current, task: task, progress: CommandProgress.decode(entry.progress), lease: lease)
         } catch {
             // The vendor has the task but the ledger does not: this process will never poll it, so its slot and
             // budget reservation are freed now (kept, they would stay taken for as long as the process runs).
