@@ -42,30 +42,22 @@ enum SQLiteLedgerValues {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             json.append(UInt8(ascii: "\""))
             var string = string
-            let plain = string.withUTF8 { utf8 in
+            string.withUTF8 { utf8 in
                 // The common case (hexadecimal keys): nothing to escape, appended whole.
                 guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-                else {
-                    json.append(contentsOf: utf8)
-                    return true
-                }
-                return false
-            }
-            if plain {
-                json.append(UInt8(ascii: "\""))
-                continue
-            }
-            for byte in string.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                    json.append(UInt8(ascii: "\\"))
-                    json.append(byte)
-                case 0..<0x20:
-                    json.append(contentsOf: Array("\\u00".utf8))
-                    json.append(hexadecimalDigits[Int(byte >> 4)])
-                    json.append(hexadecimalDigits[Int(byte & 0x0F)])
-                default:
-                    json.append(byte)
+                else { return json.append(contentsOf: utf8) }
+                for byte in utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                        json.append(UInt8(ascii: "\\"))
+                        json.append(byte)
+                    case 0..<0x20:
+                        json.append(contentsOf: Array("\\u00".utf8))
+                        json.append(hexadecimalDigits[Int(byte >> 4)])
+                        json.append(hexadecimalDigits[Int(byte & 0x0F)])
+                    default:
+                        json.append(byte)
+                    }
                 }
             }
             json.append(UInt8(ascii: "\""))

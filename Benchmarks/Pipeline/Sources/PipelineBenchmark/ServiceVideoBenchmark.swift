@@ -171,14 +171,9 @@ struct ServiceVideoBenchmark {
                 .init(name: $0, partitions: options.partitions)
             })
         await admin.close()
-        let producer = try await KafkaProducer.connect(
-            configuration: KafkaProducerConfiguration(bootstrapServers: [options.brokers]), logger: logger)
-        let header = [KafkaHeader(key: "content-type", string: "application/cloudevents+json")]
-        let failures = await producer.send(
-            events.map { KafkaProducerMessage(topic: topics.promoted, key: $0.key, value: $0.value, headers: header) }
-        ).filter { if case .failure = $0 { true } else { false } }
-        await producer.close()
-        guard failures.isEmpty else { throw BenchmarkFailure("\(failures.count) events were not published") }
+        try await ReplayTopic.publish(
+            keys: events.map(\.key), values: events.map(\.value), to: topics.promoted, brokers: options.brokers,
+            logger: logger)
         print("published \(events.count) sku.promoted events to \(topics.promoted) (\(options.partitions) partitions)")
     }
 
