@@ -55,7 +55,7 @@ struct UnrecordedSubmissionTests {
             let claimed = try #require(
                 try await ledger.claim(key: command.key, owner: "runner", leaseDuration: .seconds(60), now: Date()))
 
-            let run = Task { await runner.run(claimed) }
+            let run = Task { await runner.run(claimed) { _ in } }
             // Once the submit request is open (however long preparing the input took on a busy machine), another
             // owner claims the command at a moment past the runner's lease, as a successor would after it ran out.
             var takeover: LedgerEntry?
@@ -67,7 +67,7 @@ struct UnrecordedSubmissionTests {
                     key: command.key, owner: "successor", leaseDuration: .seconds(60), now: Date().addingTimeInterval(61))
             }
             #expect(takeover != nil, "the runner's lease ran out")
-            await run.value
+            _ = await run.value
 
             let wanx = harness.simulator.stats()[.wanx]
             #expect(wanx.tasksCreated == 1, "the runner's submission reached the vendor")

@@ -283,6 +283,60 @@ struct FleetTests {
         }
     }
 
+    @Test("watched tasks: each outcome is handed on once with no task waiting; a cancelled watch frees its slot")
+    func watchedTasks() async throws {
+        try await Harness.run(taskSeconds: 0.3) { h in
+            let fleet = h.fleet(workers: [.wanx: Harness.fastWorker(maxInFlight: 6)])
+            let outcomes = Mutex<[String: [Result<ProviderResult, ProviderError>]]>([:])
+            for index in 0..<6 {
+                let task = try await fleet.submit(
+                    .textToImage(TextToImageCommand(prompt: "kettle \(index)")), assetID: "w-\(index)")
+                let watch = try await fleet.watch(task) { outcome in
+                    outcomes.withLock { $0["w-\(index)", default: []].append(outcome) }
+                }
+                #expect(watch.provider == .wanx)
+            }
+            #expect(try await waitFor { outcomes.withLock { $0.count } == 6 })
+            for index in 0..<6 {
+                let delivered = outcomes.withLock { $0["w-\(index)"] ?? [] }
+                #expect(delivered.count == 1)
+                let result = try #require(try delivered.first?.get())
+                #expect(result.task.assetID == "w-\(index)")
+                #expect(result.urls.count == 1)
+                #expect(result.costCNY > 0)
+            }
+            let worker = try #require(fleet.worker(.wanx))
+            #expect(await worker.status.inFlight == 0)
+            #expect(await worker.status.succeeded == 6)
+
+            // Cancelled before its first poll: `cancelled` once, the slot free, nothing handed on later.
+            let task = try await fleet.submit(.textToImage(TextToImageCommand(prompt: "vase")), assetID: "w-cancel")
+            #expect(await worker.status.inFlight == 1)
+            let watch = try await fleet.watch(task) { outcome in
+                outcomes.withLock { $0["w-cancel", default: []].append(outcome) }
+            }
+            await fleet.cancel(watch)
+            #expect(await worker.status.inFlight == 0)
+            try await Task.sleep(for: .milliseconds(600))
+            let cancelled = outcomes.withLock { $0["w-cancel"] ?? [] }
+            #expect(cancelled.count == 1)
+            if case .failure(let error)? = cancelled.first {
+                #expect(error.code == .cancelled)
+            } else {
+                Issue.record("a cancelled watch reported \(cancelled)")
+            }
+            // Cancelling again, or a watch that ended, does nothing.
+            await fleet.cancel(watch)
+            #expect(outcomes.withLock { $0["w-cancel"]?.count } == 1)
+            #expect(await worker.status.inFlight == 0)
+
+            // A task answered at once (Qwen) is handed on at once.
+            let copy = try await fleet.submit(.copy(CopyCommand(productName: "Mug", language: "de")), assetID: "w-copy")
+            _ = try await fleet.watch(copy) { outcome in outcomes.withLock { $0["w-copy", default: []].append(outcome) } }
+            #expect(try outcomes.withLock { $0["w-copy"] }?.first?.get().output.copy != nil)
+        }
+    }
+
     @Test("stuck tasks end with task-timed-out and free their slot")
     func stuckTask() async throws {
         try await Harness.run(taskSeconds: 0.1, { $0.faults.stuckTaskRate = 1 }) { h in

@@ -45,42 +45,106 @@ struct CommandRunner: Sendable {
         var reason: String
     }
 
-    /// Runs `entry` (claimed, with its lease) until it is finished or postponed.
-    func run(_ claimed: LedgerEntry) async {
-        guard let lease = claimed.lease else { return }
-        var entry = claimed
+    /// How a run of a command ended.
+    enum RunOutcome: Sendable {
+        /// The command no longer runs here: finished, postponed, handed back or taken over.
+        case ended
+        /// Its task is being polled with no Swift task waiting: the `onResult` given to the run gets the outcome,
+        /// and ``resume(_:lease:with:onResult:)`` goes on from there. ``handBack(_:lease:watch:)`` stops it.
+        case watching(ResultWatch)
+    }
+
+    /// What a watched task's outcome is handed to.
+    typealias ResultHandler = @Sendable (Result<ProviderResult, ProviderError>) -> Void
+
+    /// Runs `claimed` (with its lease) until it is finished or postponed, or its task is being polled.
+    func run(_ claimed: LedgerEntry, onResult: @escaping ResultHandler) async -> RunOutcome {
+        guard let lease = claimed.lease else { return .ended }
+        return await drive(claimed, lease: lease, result: nil, onResult: onResult)
+    }
+
+    /// Goes on with the command `key`, held under `lease`, once the task it watched ended with `result`.
+    func resume(
+        _ key: String, lease: Lease, with result: Result<ProviderResult, ProviderError>,
+        onResult: @escaping ResultHandler
+    ) async -> RunOutcome {
+        let entry: LedgerEntry
+        do {
+            guard let found = try await ledger.entry(key) else { return .ended }
+            entry = found
+        } catch {
+            // The task is polled again (and found ended) when the command is claimed again.
+            logger.warning(
+                "cannot read a command whose task ended; trying again later",
+                metadata: ["asset.id": "\(key)", "error": "\(error)"])
+            try? await ledger.release(key, lease: lease, notBefore: Date().addingTimeInterval(backoff(1).seconds))
+            return .ended
+        }
+        guard entry.lease?.owner == lease.owner, entry.lease?.version == lease.version else {
+            log(entry, "lease lost; another owner continues", level: .notice, [:])
+            return .ended
+        }
+        return await drive(entry, lease: lease, result: result, onResult: onResult)
+    }
+
+    /// Stops polling a watched command's task and hands the command back, so that a restart continues at once.
+    func handBack(_ key: String, lease: Lease, watch: ResultWatch) async {
+        await fleet.cancel(watch)
+        try? await ledger.release(key, lease: lease, notBefore: nil)
+    }
+
+    /// Drives `start` through its steps; `result` is the outcome of its task when it was being watched.
+    private func drive(
+        _ start: LedgerEntry, lease: Lease, result: Result<ProviderResult, ProviderError>?,
+        onResult: @escaping ResultHandler
+    ) async -> RunOutcome {
+        var entry = start
+        var result = result
         var stepFailures = 0
         while !entry.state.isFinished {
             do {
                 try Task.checkCancellation()
-                // Each step in a child task: a task keeps the async frames of its deepest call until it ends, and a
-                // submission goes deep, while thousands of commands wait for their results at once.
-                entry = try await ChildTask.run { [entry] in try await step(entry, lease: lease) }
+                if entry.state == .submitted {
+                    if let delivered = result {
+                        result = nil
+                        entry = try await recordResult(entry, delivered, lease: lease)
+                    } else {
+                        switch try await watchResult(entry, lease: lease, onResult: onResult) {
+                        case .watching(let watch): return .watching(watch)
+                        case .next(let next): entry = next
+                        }
+                    }
+                } else {
+                    // Each step in a child task: a task keeps the async frames of its deepest call until it ends,
+                    // and a submission goes deep.
+                    entry = try await ChildTask.run { [entry] in try await step(entry, lease: lease) }
+                }
                 stepFailures = 0
             } catch let postpone as Postpone {
                 log(entry, "postponed", level: .debug, ["reason": "\(URLRedaction.redact(postpone.reason))"])
                 try? await ledger.release(entry.key, lease: lease, notBefore: postpone.notBefore)
-                return
+                return .ended
             } catch let error as LedgerError where error.code == .leaseLost {
                 log(entry, "lease lost; another owner continues", level: .notice, [:])
-                return
+                return .ended
             } catch is CancellationError {
                 // Shutting down: hand the command back so a restart continues at once.
                 try? await ledger.release(entry.key, lease: lease, notBefore: nil)
-                return
+                return .ended
             } catch {
                 if Task.isCancelled {
                     try? await ledger.release(entry.key, lease: lease, notBefore: nil)
-                    return
+                    return .ended
                 }
                 stepFailures += 1
                 let delay = backoff(stepFailures)
                 log(entry, "step failed; will retry", level: .warning,
                     ["error": "\(URLRedaction.redact("\(error)"))", "retry.in": "\(delay)"])
                 try? await ledger.release(entry.key, lease: lease, notBefore: Date().addingTimeInterval(delay.seconds))
-                return
+                return .ended
             }
         }
+        return .ended
     }
 
     // MARK: Steps
@@ -93,7 +157,8 @@ struct CommandRunner: Sendable {
         case .planned, .deferred, .submitting:
             return try await submit(entry, lease: lease)
         case .submitted:
-            return try await awaitResult(entry, lease: lease)
+            // Watched, not awaited (see `drive`).
+            return entry
         case .fetched:
             return try await store(entry, lease: lease)
         case .stored:
@@ -356,30 +421,57 @@ struct CommandRunner: Sendable {
         throw Postpone(notBefore: Date().addingTimeInterval(retry.waitInterval.seconds * 2), reason: "no scene image yet")
     }
 
+    /// How watching a submitted command's task began: it is being polled, or the command went on without it.
+    private enum WatchStart {
+        case watching(ResultWatch)
+        case next(LedgerEntry)
+    }
+
     @inline(never)
-    private func awaitResult(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
-        var progress = CommandProgress.decode(entry.progress)
+    private func watchResult(
+        _ entry: LedgerEntry, lease: Lease, onResult: @escaping ResultHandler
+    ) async throws -> WatchStart {
+        let progress = CommandProgress.decode(entry.progress)
         guard let task = progress.task else {
-            return try await fail(entry, lease: lease, reason: "unreadable-command", message: "no task recorded")
+            return .next(try await fail(entry, lease: lease, reason: "unreadable-command", message: "no task recorded"))
         }
-        let result: ProviderResult
         do {
-            result = try await fleet.awaitResult(task)
+            return .watching(try await fleet.watch(task, onResult: onResult))
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            if error.isRetryable && error.code != .taskFailed && error.code != .taskTimedOut {
-                // The task exists: keep polling it later, never submit again.
-                throw Postpone(
-                    notBefore: Date().addingTimeInterval(backoff(1).seconds), reason: error.code.description)
-            }
-            return try await fail(
-                entry, lease: lease, reason: AssetFailureReason(error.code), message: error.message, progress: progress)
+            return .next(try await resultFailed(error, entry: entry, progress: progress, lease: lease))
+        }
+    }
+
+    /// Records the outcome of the command's task: its result, or what its failure means for the command.
+    @inline(never)
+    private func recordResult(
+        _ entry: LedgerEntry, _ outcome: Result<ProviderResult, ProviderError>, lease: Lease
+    ) async throws -> LedgerEntry {
+        var progress = CommandProgress.decode(entry.progress)
+        let result: ProviderResult
+        switch outcome {
+        case .success(let value): result = value
+        case .failure(let error): return try await resultFailed(error, entry: entry, progress: progress, lease: lease)
         }
         progress.result = result
         var update = LedgerUpdate(state: .fetched)
         update.progress = progress.encoded()
         update.costCNY = result.costCNY
         return try await ledger.update(entry.key, lease: lease, update, now: Date())
+    }
+
+    /// After the task could not be polled to a result: polls it again later while it may still end well (it is
+    /// never submitted again), else fails the asset.
+    @inline(never)
+    private func resultFailed(
+        _ error: ProviderError, entry: LedgerEntry, progress: CommandProgress, lease: Lease
+    ) async throws -> LedgerEntry {
+        if Task.isCancelled || error.code == .cancelled { throw CancellationError() }
+        if error.isRetryable && error.code != .taskFailed && error.code != .taskTimedOut {
+            throw Postpone(notBefore: Date().addingTimeInterval(backoff(1).seconds), reason: error.code.description)
+        }
+        return try await fail(
+            entry, lease: lease, reason: AssetFailureReason(error.code), message: error.message, progress: progress)
     }
 
     @inline(never)

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Logging
+import Providers
 import Synchronization
 
 /// Claims unfinished commands from the ledger and runs each with a ``CommandRunner``, keeping their leases alive.
@@ -39,41 +40,109 @@ public final class CommandScheduler: Sendable {
     private let runner: CommandRunner
     private let settings: Settings
     private let logger: Logger
-    private let wakeups: AsyncStream<Void>
-    private let wakeup: AsyncStream<Void>.Continuation
-    /// Running commands and the leases they run under.
-    private let active = Mutex<[String: Lease]>([:])
+    private let signals: AsyncStream<Signal>
+    private let signal: AsyncStream<Signal>.Continuation
+    /// A claim is asked for and not yet begun (wake-ups coalesce into one).
+    private let claimPending = Atomic<Bool>(false)
+    /// Commands of this process, running or with their task being polled, and the leases they hold.
+    private let active = Mutex<[String: Running]>([:])
+
+    /// What the run loop acts on.
+    private enum Signal: Sendable {
+        /// Look for claimable commands.
+        case claim
+        /// The task a command watched ended.
+        case result(key: String, Result<ProviderResult, ProviderError>)
+    }
+
+    /// A command of this process.
+    private struct Running {
+        var lease: Lease
+        /// Set while its task is polled and no run of it is under way.
+        var watch: ResultWatch?
+        /// Counts the runs of the command, so that a run's late report is told from the current one's.
+        var run = 0
+    }
 
     init(ledger: any LedgerStore, runner: (_ onPlanned: @escaping @Sendable () -> Void) -> CommandRunner,
          settings: Settings, logger: Logger) {
         self.ledger = ledger
         self.settings = settings
         self.logger = logger
-        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let continuation = wakeup
-        self.runner = runner { continuation.yield() }
+        (signals, signal) = AsyncStream.makeStream(of: Signal.self, bufferingPolicy: .unbounded)
+        let continuation = signal
+        self.runner = runner { continuation.yield(.claim) }
     }
 
     /// Asks the scheduler to look for claimable commands now.
-    public func wake() { wakeup.yield() }
+    public func wake() {
+        if !claimPending.exchange(true, ordering: .acquiringAndReleasing) { signal.yield(.claim) }
+    }
 
-    /// The lease a running command of this process holds, if it is running here.
-    public func lease(for key: String) -> Lease? { active.withLock { $0[key] } }
+    /// The lease a command of this process holds, if it runs here.
+    public func lease(for key: String) -> Lease? { active.withLock { $0[key]?.lease } }
 
-    /// The number of commands this process is running.
+    /// The number of commands this process is running (those whose task is being polled included).
     public var activeCount: Int { active.withLock { $0.count } }
 
-    /// Runs until cancelled.
+    /// Runs until cancelled; then hands every command back.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.renewLeases() }
             group.addTask { await self.tick() }
-            var iterator = wakeups.makeAsyncIterator()
-            while !Task.isCancelled {
-                await claimAndStart(in: &group)
-                guard await iterator.next() != nil else { break }
+            wake()
+            for await next in signals {
+                if Task.isCancelled { break }
+                switch next {
+                case .claim:
+                    claimPending.store(false, ordering: .releasing)
+                    await claimAndStart(in: &group)
+                case .result(let key, let result):
+                    let resumed = active.withLock { running -> (Lease, Int)? in
+                        guard var command = running[key] else { return nil }
+                        command.watch = nil
+                        command.run += 1
+                        running[key] = command
+                        return (command.lease, command.run)
+                    }
+                    guard let (lease, run) = resumed else { continue }
+                    group.addTask {
+                        let outcome = await self.runner.resume(key, lease: lease, with: result, onResult: self.onResult(key))
+                        self.finished(key, run: run, outcome)
+                    }
+                }
             }
             group.cancelAll()
+            // Commands whose task is being polled have no run to cancel: stop their polling and hand them back.
+            let watched = active.withLock { running in
+                running.compactMap { key, command in command.watch.map { (key, command.lease, $0) } }
+            }
+            for (key, lease, watch) in watched {
+                group.addTask { await self.runner.handBack(key, lease: lease, watch: watch) }
+            }
+        }
+        signal.finish()
+    }
+
+    /// Where the outcome of the task of command `key` goes.
+    private func onResult(_ key: String) -> CommandRunner.ResultHandler {
+        let signal = self.signal
+        return { result in signal.yield(.result(key: key, result)) }
+    }
+
+    /// Notes how run `run` of command `key` ended.
+    private func finished(_ key: String, run: Int, _ outcome: CommandRunner.RunOutcome) {
+        switch outcome {
+        case .ended:
+            active.withLock { running in
+                if running[key]?.run == run { running[key] = nil }
+            }
+            wake()
+        case .watching(let watch):
+            // Unless the task's outcome came first and a later run is under way.
+            active.withLock { running in
+                if running[key]?.run == run { running[key]?.watch = watch }
+            }
         }
     }
 
@@ -98,14 +167,13 @@ public final class CommandScheduler: Sendable {
                         late += 1
                         return false
                     }
-                    running[key] = lease
+                    running[key] = Running(lease: lease)
                     return true
                 })
             else { continue }
             group.addTask {
-                await self.runner.run(entry)
-                self.active.withLock { _ = $0.removeValue(forKey: key) }
-                self.wake()
+                let outcome = await self.runner.run(entry, onResult: self.onResult(key))
+                self.finished(key, run: 0, outcome)
             }
         }
         if late > 0 {

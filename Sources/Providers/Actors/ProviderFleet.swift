@@ -239,6 +239,23 @@ public final class ProviderFleet: Sendable {
         return try await worker.awaitResult(task)
     }
 
+    /// Polls a submitted task to its end, costs it and hands the outcome to `onResult`, with no Swift task waiting
+    /// meanwhile (see ``ProviderWorker/watch(_:onResult:)``). Returns once the task is being polled.
+    /// - Throws: ``ProviderError`` when the task's provider has no worker, or no slot could be taken for it.
+    public func watch(
+        _ task: SubmittedTask, onResult: @escaping @Sendable (Result<ProviderResult, ProviderError>) -> Void
+    ) async throws(ProviderError) -> ResultWatch {
+        guard let worker = workers[task.provider] else {
+            throw ProviderError(.providerUnavailable, provider: task.provider, message: "no worker for \(task.provider)")
+        }
+        return try await worker.watch(task, onResult: onResult)
+    }
+
+    /// Stops polling a watched task; its `onResult` gets `cancelled` (nothing happens when it ended already).
+    public func cancel(_ watch: ResultWatch) async {
+        await workers[watch.provider]?.cancel(watch)
+    }
+
     /// Frees the slot and budget reservation of a submitted task that this process will not await (its task id
     /// could not be recorded, so whoever continues the command finds it or submits again).
     public func abandon(_ task: SubmittedTask) async {

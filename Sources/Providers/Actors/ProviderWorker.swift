@@ -44,6 +44,14 @@ public actor ProviderWorker {
     private var queryBucket: TokenBucket?
     private var breaker: CircuitBreaker
     private var budget: BudgetLedger
+    /// Tasks in flight being polled, with when each is next due.
+    private var polls = PollSchedule()
+    /// The task that starts the polls that come due, and when it does; replaced when a poll comes due sooner.
+    private var pollTimer: (task: Task<Void, Never>, firesAt: ContinuousClock.Instant)?
+    /// Tells a replaced timer's late firing from the current one's.
+    private var pollTimerGeneration: UInt64 = 0
+    /// The polls under way, by watch.
+    private var pollsUnderWay: [UInt64: Task<Void, Never>] = [:]
     private var random = SystemRandomNumberGenerator()
     private var submitted = 0, succeeded = 0, failed = 0, retries = 0, deferredNow = 0
 
@@ -153,25 +161,51 @@ public actor ProviderWorker {
 
     /// Polls `task` until it ends, fetches and costs its result, and frees its slot.
     ///
-    /// Thousands of tasks wait here at once, so the frames that stay while a task waits are kept small: each poll
-    /// (with its retries and, at the end, the result's fetch) runs in a child task, and the bookkeeping around it
-    /// in functions of its own.
+    /// Thousands of tasks wait here at once: the task waits on a continuation while the worker's poll schedule
+    /// (one timer for all its tasks) polls it; cancelling the calling task stops the polling and frees the slot.
     public func awaitResult(_ task: SubmittedTask) async throws(ProviderError) -> ProviderResult {
         if !holders.contains(task.taskID), task.completedOutput == nil {
             try await adoptSlot(of: task)
         }
-        let output: ProviderOutput
+        if let completed = task.completedOutput { return recordSuccess(of: task, completed) }
+        let id = polls.makeID()
         do {
-            if let completed = task.completedOutput {
-                output = completed
-            } else {
-                output = try await pollUntilDone(task)
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProviderResult, any Error>) in
+                    startPolling(task, id: id) { continuation.resume(with: $0.mapError { $0 }) }
+                }
+            } onCancel: {
+                Task { await self.stopPolling(id) }
             }
         } catch {
-            recordFailure(of: task, error)
-            throw error
+            throw ProviderError.wrap(error, provider: provider)
         }
-        return recordSuccess(of: task, output)
+    }
+
+    /// Polls `task` until it ends, fetches and costs its result, frees its slot and then hands the outcome to
+    /// `onResult`, without a Swift task waiting meanwhile: the way to wait for thousands of long tasks at once.
+    ///
+    /// Returns once the task is being polled (after taking a slot for a task persisted before a restart, which may
+    /// wait); ``cancel(_:)`` stops the polling, frees the slot and hands `onResult` a `cancelled` error.
+    /// - Throws: ``ProviderError`` when no slot could be taken (`cancelled`); `onResult` is not called then.
+    public func watch(
+        _ task: SubmittedTask, onResult: @escaping @Sendable (Result<ProviderResult, ProviderError>) -> Void
+    ) async throws(ProviderError) -> ResultWatch {
+        if !holders.contains(task.taskID), task.completedOutput == nil {
+            try await adoptSlot(of: task)
+        }
+        let id = polls.makeID()
+        if let completed = task.completedOutput {
+            onResult(.success(recordSuccess(of: task, completed)))
+        } else {
+            startPolling(task, id: id, onResult: onResult)
+        }
+        return ResultWatch(provider: provider, id: id)
+    }
+
+    /// Stops polling a watched task (see ``watch(_:onResult:)``); nothing happens when it has ended already.
+    public func cancel(_ watch: ResultWatch) {
+        stopPolling(watch.id)
     }
 
     /// A task persisted before a restart: it occupies a slot again while we poll it.
@@ -656,36 +690,101 @@ public actor ProviderWorker {
             firstWait: .seconds(min(max(0, schedule.firstPoll.seconds - age), remaining)))
     }
 
-    /// Sleeps between polls; each poll runs in a child task (``pollOnce(_:deadline:)``), so that what stays while
-    /// the task waits is this function's small frame.
-    @inline(never)
-    private func pollUntilDone(_ task: SubmittedTask) async throws(ProviderError) -> ProviderOutput {
+    /// Puts `task` in the poll schedule under `id`, first due when its plan says.
+    private func startPolling(
+        _ task: SubmittedTask, id: UInt64, onResult: @escaping @Sendable (Result<ProviderResult, ProviderError>) -> Void
+    ) {
         let plan = pollPlan(for: task)
-        if plan.firstWait > .zero { try await sleep(for: plan.firstWait) }
-        var interval = plan.schedule.interval
-        while true {
-            let step: PollStep
+        let watch = PollSchedule.Watch(
+            task: task, deadline: plan.deadline, timeout: plan.timeout, interval: plan.schedule.interval,
+            onResult: onResult)
+        polls.add(watch, id: id, due: clock.now + plan.firstWait)
+        armPollTimer()
+    }
+
+    /// Ends the watch `id` with `cancelled`, freeing its task's slot; a poll under way is cancelled.
+    private func stopPolling(_ id: UInt64) {
+        guard let watch = polls.remove(id) else { return }
+        pollsUnderWay.removeValue(forKey: id)?.cancel()
+        let error = ProviderError(.cancelled, provider: provider, message: "cancelled while polling \(watch.task.taskID)")
+        recordFailure(of: watch.task, error)
+        watch.onResult(.failure(error))
+        armPollTimer()
+    }
+
+    /// Makes the poll timer fire when the next watch is due (or stops it when none is waiting).
+    private func armPollTimer() {
+        guard let next = polls.nextDue() else {
+            pollTimer?.task.cancel()
+            pollTimer = nil
+            return
+        }
+        if let timer = pollTimer, timer.firesAt <= next { return }
+        pollTimer?.task.cancel()
+        pollTimerGeneration &+= 1
+        let generation = pollTimerGeneration, clock = self.clock
+        let task = Task {
             do {
-                step = try await ChildTask.run { try await self.pollOnce(task, deadline: plan.deadline) }
+                try await clock.sleep(until: next, tolerance: nil)
             } catch {
-                throw ProviderError.wrap(error, provider: provider)
+                return
             }
-            switch step {
-            case .done(let output):
-                return output
-            case .pending(let vendorStatus):
-                guard clock.now + interval <= plan.deadline else {
-                    throw ProviderError(
-                        .taskTimedOut, provider: provider,
-                        message: "task \(task.taskID) still \(vendorStatus) after \(plan.timeout)")
-                }
-                try await sleep(for: interval)
-                interval = min(plan.schedule.maxInterval, .seconds(interval.seconds * plan.schedule.multiplier))
+            self.pollTimerFired(generation)
+        }
+        pollTimer = (task, next)
+    }
+
+    /// Starts a poll of every watch due now, each in a task of its own, and sets the timer for the next.
+    private func pollTimerFired(_ generation: UInt64) {
+        guard generation == pollTimerGeneration else { return }
+        pollTimer = nil
+        for id in polls.takeDue(at: clock.now) {
+            pollsUnderWay[id] = Task { await self.pollWatched(id) }
+        }
+        armPollTimer()
+    }
+
+    /// One poll of the watch `id`: hands on its outcome when the task ended, else makes it due again after its
+    /// interval (growing by the schedule's multiplier), or fails it when that would pass its deadline.
+    private func pollWatched(_ id: UInt64) async {
+        guard let polled = polls[id] else { return }
+        let step: Result<PollStep, ProviderError>
+        do {
+            step = .success(try await pollOnce(polled.task, deadline: polled.deadline))
+        } catch {
+            step = .failure(error)
+        }
+        pollsUnderWay[id] = nil
+        // Cancelled meanwhile: the cancellation was reported.
+        guard var watch = polls[id] else { return }
+        switch step {
+        case .success(.done(let output)):
+            _ = polls.remove(id)
+            watch.onResult(.success(recordSuccess(of: watch.task, output)))
+        case .success(.pending(let vendorStatus)):
+            guard clock.now + watch.interval <= watch.deadline else {
+                let error = ProviderError(
+                    .taskTimedOut, provider: provider,
+                    message: "task \(watch.task.taskID) still \(vendorStatus) after \(watch.timeout)")
+                _ = polls.remove(id)
+                recordFailure(of: watch.task, error)
+                watch.onResult(.failure(error))
+                return
             }
+            let schedule = watch.task.kind.isVideo ? configuration.videoPolling : configuration.imagePolling
+            let due = clock.now + watch.interval
+            watch.interval = min(schedule.maxInterval, .seconds(watch.interval.seconds * schedule.multiplier))
+            polls[id] = watch
+            polls.reschedule(id, at: due)
+            armPollTimer()
+        case .failure(let error):
+            _ = polls.remove(id)
+            recordFailure(of: watch.task, error)
+            watch.onResult(.failure(error))
         }
     }
 
-    /// One poll of `task` (with retries), and the result's fetch once it succeeded. Runs in a child task.
+    /// One poll of `task` (with retries), and the result's fetch once it succeeded. Runs in a task of its own.
     private func pollOnce(_ task: SubmittedTask, deadline: ContinuousClock.Instant) async throws(ProviderError)
         -> PollStep
     {
