@@ -94,17 +94,21 @@ struct CommandRunner: Sendable {
     }
 
     /// Drives `start` through its steps; `result` is the outcome of its task when it was being watched.
+    ///
+    /// Thousands of claimed commands wait at once for a submission permit, so what stays of a run while it waits is
+    /// kept shallow: the submission's preparation and the other steps run in child tasks (a task keeps the async
+    /// frames of its deepest call until it ends), and the error handling is a function of its own.
     private func drive(
         _ start: LedgerEntry, lease: Lease, result: Result<ProviderResult, ProviderError>?,
         onResult: @escaping ResultHandler
     ) async -> RunOutcome {
         var entry = start
         var result = result
-        var stepFailures = 0
         while !entry.state.isFinished {
             do {
                 try Task.checkCancellation()
-                if entry.state == .submitted {
+                switch entry.state {
+                case .submitted:
                     if let delivered = result {
                         result = nil
                         entry = try await recordResult(entry, delivered, lease: lease)
@@ -114,35 +118,39 @@ struct CommandRunner: Sendable {
                         case .next(let next): entry = next
                         }
                     }
-                } else {
-                    // Each step in a child task: a task keeps the async frames of its deepest call until it ends,
-                    // and a submission goes deep.
+                case .planned, .deferred, .submitting:
+                    entry = try await submit(entry, lease: lease)
+                default:
                     entry = try await ChildTask.run { [entry] in try await step(entry, lease: lease) }
                 }
-                stepFailures = 0
-            } catch let postpone as Postpone {
-                log(entry, "postponed", level: .debug, ["reason": "\(URLRedaction.redact(postpone.reason))"])
-                try? await ledger.release(entry.key, lease: lease, notBefore: postpone.notBefore)
-                return .ended
-            } catch let error as LedgerError where error.code == .leaseLost {
-                log(entry, "lease lost; another owner continues", level: .notice, [:])
-                return .ended
-            } catch is CancellationError {
-                // Shutting down: hand the command back so a restart continues at once.
+            } catch {
+                return await giveBack(entry, lease: lease, after: error)
+            }
+        }
+        return .ended
+    }
+
+    /// Ends a run whose step threw: postponed or failed (the command is released until it is due again), taken
+    /// over, or shut down (handed back so that a restart continues at once).
+    @inline(never)
+    private func giveBack(_ entry: LedgerEntry, lease: Lease, after error: any Error) async -> RunOutcome {
+        switch error {
+        case let postpone as Postpone:
+            log(entry, "postponed", level: .debug, ["reason": "\(URLRedaction.redact(postpone.reason))"])
+            try? await ledger.release(entry.key, lease: lease, notBefore: postpone.notBefore)
+        case let error as LedgerError where error.code == .leaseLost:
+            log(entry, "lease lost; another owner continues", level: .notice, [:])
+        case is CancellationError:
+            try? await ledger.release(entry.key, lease: lease, notBefore: nil)
+        default:
+            if Task.isCancelled {
                 try? await ledger.release(entry.key, lease: lease, notBefore: nil)
                 return .ended
-            } catch {
-                if Task.isCancelled {
-                    try? await ledger.release(entry.key, lease: lease, notBefore: nil)
-                    return .ended
-                }
-                stepFailures += 1
-                let delay = backoff(stepFailures)
-                log(entry, "step failed; will retry", level: .warning,
-                    ["error": "\(URLRedaction.redact("\(error)"))", "retry.in": "\(delay)"])
-                try? await ledger.release(entry.key, lease: lease, notBefore: Date().addingTimeInterval(delay.seconds))
-                return .ended
             }
+            let delay = backoff(1)
+            log(entry, "step failed; will retry", level: .warning,
+                ["error": "\(URLRedaction.redact("\(error)"))", "retry.in": "\(delay)"])
+            try? await ledger.release(entry.key, lease: lease, notBefore: Date().addingTimeInterval(delay.seconds))
         }
         return .ended
     }
@@ -171,17 +179,18 @@ struct CommandRunner: Sendable {
     }
 
     /// How a submission begins: finished at once (failed, resolved, a lost task adopted), or ready to go out.
-    private enum SubmissionStart {
+    private enum SubmissionStart: Sendable {
         case finished(LedgerEntry)
         case ready(GenerationCommand)
     }
 
     // `submit` keeps only what it needs while it waits for the vendor (claimed commands wait here for a submission
-    // permit, thousands at once); what comes before and after the request is in functions of their own.
+    // permit, thousands at once, in the run's own task): what comes before the request runs in a child task, and
+    // what comes after it in functions of their own.
     @inline(never)
     private func submit(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         let command: GenerationCommand
-        switch try await submissionStart(entry, lease: lease) {
+        switch try await ChildTask.run({ [entry] in try await submissionStart(entry, lease: lease) }) {
         case .finished(let next): return next
         case .ready(let ready): command = ready
         }
