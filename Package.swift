@@ -158,11 +158,17 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        // A value behind one shared reference, copied on write: keeps large values small in async frames.
+        .target(
+            name: "CopyOnWrite",
+            swiftSettings: strictSettings
+        ),
         // Vendor clients and the per-provider actors (limits, retries, breakers, budgets, fallback).
         .target(
             name: "Providers",
             dependencies: [
                 "AssetForgeConfiguration",
+                "CopyOnWrite",
                 "AssetImaging",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -181,6 +187,7 @@ let package = Package(
             name: "Ledger",
             dependencies: [
                 "AssetForgeConfiguration",
+                "CopyOnWrite",
                 "Events",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -2,18 +2,21 @@
 ///
 /// For large values passed through many async frames while thousands of tasks wait (an async frame holds every
 /// value of its function for as long as it is suspended): a copy of the box is 8 bytes, whatever the value's size.
-struct CopyOnWriteBox<Value: Sendable & Hashable>: Sendable, Hashable {
-    private final class Storage: @unchecked Sendable {
+public struct CopyOnWriteBox<Value: Sendable & Hashable>: Sendable, Hashable {
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
         // Changed only through `value`'s setter, when no other box shares it.
-        var value: Value
-        init(_ value: Value) { self.value = value }
+        @usableFromInline var value: Value
+        @usableFromInline init(_ value: Value) { self.value = value }
     }
 
-    private var storage: Storage
+    @usableFromInline var storage: Storage
 
-    init(_ value: Value) { storage = Storage(value) }
+    /// A box holding `value`.
+    @inlinable public init(_ value: Value) { storage = Storage(value) }
 
-    var value: Value {
+    /// The value; setting it copies the storage first when another box shares it.
+    @inlinable public var value: Value {
         get { storage.value }
         set {
             if isKnownUniquelyReferenced(&storage) {
@@ -24,9 +27,9 @@ struct CopyOnWriteBox<Value: Sendable & Hashable>: Sendable, Hashable {
         }
     }
 
-    static func == (lhs: CopyOnWriteBox, rhs: CopyOnWriteBox) -> Bool {
+    @inlinable public static func == (lhs: CopyOnWriteBox, rhs: CopyOnWriteBox) -> Bool {
         lhs.storage === rhs.storage || lhs.storage.value == rhs.storage.value
     }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(storage.value) }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(storage.value) }
 }

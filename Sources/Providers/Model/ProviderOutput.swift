@@ -1,4 +1,5 @@
 import AssetForgeConfiguration
+import CopyOnWrite
 import Foundation
 
 /// SEO copy as AssetForge asks Qwen for it.

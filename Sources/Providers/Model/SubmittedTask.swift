@@ -1,4 +1,5 @@
 import AssetForgeConfiguration
+import CopyOnWrite
 import Foundation
 
 /// A task a provider accepted: everything needed to poll it again after a restart. Persist it before polling.
