@@ -262,7 +262,9 @@ struct FleetTests {
                 #expect(done == 10)
             }
             #expect(preparer.calls.withLock { $0 } == 10)
-            #expect(preparer.mostAtOnce.withLock { $0 } == 2)
+            // Not asserted to be exactly 2: preparations run on NIO's shared blocking pool (sized to the cores), which
+            // other suites running at once may hold, so that even two permitted ones need not overlap.
+            #expect((1...2).contains(preparer.mostAtOnce.withLock { $0 }))
             #expect(await fleet.worker(.wanx)!.status.inFlight == 0)
         }
     }

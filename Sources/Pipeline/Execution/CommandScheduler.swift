@@ -10,8 +10,12 @@ import Synchronization
 /// ``Settings/pollInterval`` (postponed commands come due, leases of dead processes expire). Leases are renewed
 /// every third of ``Settings/leaseDuration``; a command whose lease could not be renewed is left to whoever holds it
 /// now (the ledger's fencing refuses the old owner's next write). A lease of this process that expired before its
-/// renewal and comes back in a claim keeps its version, so the command running here goes on undisturbed. On cancellation every running command is handed
-/// back, so a restart continues at once.
+/// renewal and comes back in a claim keeps its version, so the command running here goes on undisturbed.
+///
+/// A command whose task the provider is running is not held by a Swift task: its run ends with the task being
+/// watched (``ProviderFleet/watch(_:onResult:)``), it stays here with its lease, and the task's outcome starts a new
+/// run that goes on from it. On cancellation every command is handed back (a watched one's polling stopped), so a
+/// restart continues at once.
 public final class CommandScheduler: Sendable {
     /// Timing and capacity.
     public struct Settings: Sendable {

@@ -47,6 +47,8 @@ public struct ProviderFleetOptions: Sendable {
 /// let result = try await fleet.awaitResult(task)                              // persist urls, cost, provider
 /// // after a restart, for every persisted task without a result:
 /// let result = try await fleet.resume(task)
+/// // or, for thousands of long tasks at once, with no task waiting for each:
+/// let watch = try await fleet.watch(task) { outcome in /* persist it, go on */ }
 /// ```
 public final class ProviderFleet: Sendable {
     /// The default routes.

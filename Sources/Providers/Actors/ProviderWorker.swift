@@ -9,8 +9,12 @@ import Logging
 ///
 /// The steps are separate so the pipeline can persist between them: ``submit(_:assetID:)`` returns a
 /// ``SubmittedTask`` (persist it), ``awaitResult(_:)`` polls it to the end and costs it, and after a restart
-/// ``resume(_:)`` (the same as `awaitResult`) continues polling a persisted task. A slot is held from submission
-/// until the result (or error) of `awaitResult`; call ``abandon(_:)`` for a task you will not await.
+/// ``resume(_:)`` (the same as `awaitResult`) continues polling a persisted task; ``watch(_:onResult:)`` does the
+/// same without a waiting Swift task, handing the outcome to a callback. A slot is held from submission until the
+/// result (or error); call ``abandon(_:)`` for a task you will not await.
+///
+/// Every task being polled is a record in one poll schedule (`PollSchedule`) with one timer: a task waiting
+/// minutes for its video costs that record, not a suspended task.
 ///
 /// Logger metadata keys: `provider`, `asset.id`, `task.id`, `reason`.
 public actor ProviderWorker {
