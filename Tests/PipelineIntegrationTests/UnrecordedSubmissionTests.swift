@@ -24,26 +24,10 @@ struct UnrecordedSubmissionTests {
         var slow = FaultProfile()
         slow.latency = LatencyDistribution(kind: .fixed, minMilliseconds: 4_000)
         let harness = try await PipelineHarness.make { $0.serviceFaults["wanx"] = slow }
-        let configuration = try await AssetForgeConfiguration.load(environment: harness.environment())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let producer = try await KafkaProducer.connect(
-            configuration: KafkaProducerConfiguration(client: configuration.kafkaClient),
-            logger: PipelineHarness.logger)
-        let ledger = try await SQLiteLedgerStore.open(
-            path: harness.directory.appendingPathComponent("ledger.db").path, logger: PipelineHarness.logger)
+        let parts = try await harness.runnerParts()
+        let ledger = parts.ledger, fleet = parts.fleet
         do {
-            let fleet = ProviderFleet.live(
-                providers: configuration.providers, httpClient: http, logger: PipelineHarness.logger)
-            let runner = CommandRunner(
-                ledger: ledger, fleet: fleet,
-                transfer: AssetTransfer(
-                    store: FileObjectStore(
-                        path: harness.directory.appendingPathComponent("assets").path,
-                        publicBaseURL: try #require(URL(string: "http://127.0.0.1:1"))),
-                    fetcher: SafeFetcher(logger: PipelineHarness.logger)),
-                publisher: AssetPublisher(producer: producer), encoder: EventEncoder(), planner: Planner(),
-                imageInspector: VipsImagePreparer(), topics: (harness.topics.ready, harness.topics.failed),
-                retry: CommandRunner.RetryPolicy(), logger: PipelineHarness.logger, onPlanned: {})
+            let runner = parts.runner {}
 
             let listed = PipelineHarness.productListed(
                 sku: "UNREC-1", imageURL: harness.sampleURL("mug"), languages: ["en"])
@@ -78,18 +62,11 @@ struct UnrecordedSubmissionTests {
             let status = try #require(await fleet.worker(.wanx)?.status)
             #expect(status.inFlight == 0, "the task nobody will poll here holds no slot")
         } catch {
-            await cleanUp(ledger: ledger, producer: producer, http: http, harness: harness)
+            await parts.close()
+            await harness.shutdown()
             throw error
         }
-        await cleanUp(ledger: ledger, producer: producer, http: http, harness: harness)
-    }
-
-    private func cleanUp(
-        ledger: SQLiteLedgerStore, producer: KafkaProducer, http: HTTPClient, harness: PipelineHarness
-    ) async {
-        await ledger.close()
-        await producer.close()
-        try? await http.shutdown()
+        await parts.close()
         await harness.shutdown()
     }
 }

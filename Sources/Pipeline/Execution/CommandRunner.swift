@@ -1,3 +1,4 @@
+import AssetForgeConfiguration
 import AssetImaging
 import EventIntake
 import Events
@@ -85,6 +86,22 @@ struct CommandRunner: Sendable {
             return .ended
         }
         return await drive(entry, lease: lease, result: result, onResult: onResult)
+    }
+
+    /// The provider a claimed command has yet to be submitted to (its route's primary, whose submission permits it
+    /// will wait for), or `nil` when it has been submitted already or no provider serves it.
+    func submissionProvider(of entry: LedgerEntry) -> GenerationProvider? {
+        switch entry.state {
+        case .planned, .deferred, .submitting: break
+        default: return nil
+        }
+        let kind: CommandKind
+        switch entry.command.kind {
+        case .marketingImage: kind = .sceneImage
+        case .video: kind = .video
+        case .copy: kind = .copy
+        }
+        return fleet.routes[kind]?.first
     }
 
     /// Stops polling a watched command's task and hands the command back, so that a restart continues at once.

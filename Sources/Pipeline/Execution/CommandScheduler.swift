@@ -1,3 +1,5 @@
+import AssetForgeConfiguration
+import DequeModule
 import Foundation
 import Ledger
 import Logging
@@ -27,6 +29,10 @@ public final class CommandScheduler: Sendable {
         public var pollInterval: Duration = .seconds(1)
         /// Commands run at once (provider workers bound real in-flight work; waiting commands are cheap).
         public var maxActive = 10_000
+        /// Runs at once, per provider, of claimed commands yet to be submitted to it. A run waiting for one of the
+        /// provider's submission permits keeps a task; the other claimed commands wait as small records, first
+        /// claimed first, until one of those runs ends (its command submitted, postponed or failed).
+        public var startingPerProvider = 64
 
         /// Settings for `owner`.
         public init(owner: String) {
@@ -48,8 +54,18 @@ public final class CommandScheduler: Sendable {
     private let signal: AsyncStream<Signal>.Continuation
     /// A claim is asked for and not yet begun (wake-ups coalesce into one).
     private let claimPending = Atomic<Bool>(false)
-    /// Commands of this process, running or with their task being polled, and the leases they hold.
+    /// Commands of this process, running, queued or with their task being polled, and the leases they hold.
     private let active = Mutex<[String: Running]>([:])
+    /// Claimed commands waiting for their provider to take submissions, and the runs under way per provider.
+    private let backlog = Mutex(SubmissionBacklog())
+
+    /// Claimed commands yet to be submitted, by the provider they wait for.
+    private struct SubmissionBacklog {
+        /// Not started yet, first claimed first.
+        var queued: [GenerationProvider: Deque<LedgerEntry>] = [:]
+        /// Runs under way of commands not yet submitted when they started.
+        var starting: [GenerationProvider: Int] = [:]
+    }
 
     /// What the run loop acts on.
     private enum Signal: Sendable {
@@ -89,6 +105,11 @@ public final class CommandScheduler: Sendable {
     /// The number of commands this process is running (those whose task is being polled included).
     public var activeCount: Int { active.withLock { $0.count } }
 
+    /// Claimed commands for `provider` not started yet, and runs under way of commands yet to be submitted to it.
+    func submissionBacklog(for provider: GenerationProvider) -> (queued: Int, starting: Int) {
+        backlog.withLock { ($0.queued[provider]?.count ?? 0, $0.starting[provider] ?? 0) }
+    }
+
     /// Runs until cancelled; then hands every command back.
     public func run() async {
         await withDiscardingTaskGroup { group in
@@ -100,6 +121,7 @@ public final class CommandScheduler: Sendable {
                 switch next {
                 case .claim:
                     claimPending.store(false, ordering: .releasing)
+                    startQueued(in: &group)
                     await claimAndStart(in: &group)
                 case .result(let key, let result):
                     let resumed = active.withLock { running -> (Lease, Int)? in
@@ -123,6 +145,16 @@ public final class CommandScheduler: Sendable {
             }
             for (key, lease, watch) in watched {
                 group.addTask { await self.runner.handBack(key, lease: lease, watch: watch) }
+            }
+            // Queued commands never started: hand them back.
+            let queued = backlog.withLock { backlog in
+                defer { backlog.queued = [:] }
+                return backlog.queued.values.flatMap { $0 }
+            }
+            for entry in queued {
+                guard let lease = entry.lease else { continue }
+                let ledger = self.ledger
+                group.addTask { try? await ledger.release(entry.key, lease: lease, notBefore: nil) }
             }
         }
         signal.finish()
@@ -175,11 +207,13 @@ public final class CommandScheduler: Sendable {
                     return true
                 })
             else { continue }
-            group.addTask {
-                let outcome = await self.runner.run(entry, onResult: self.onResult(key))
-                self.finished(key, run: 0, outcome)
+            if let provider = runner.submissionProvider(of: entry) {
+                backlog.withLock { $0.queued[provider, default: []].append(entry) }
+            } else {
+                start(entry, in: &group)
             }
         }
+        startQueued(in: &group)
         if late > 0 {
             logger.warning(
                 "leases of running commands expired before their renewal; the ledger is slow or the lease too short",
@@ -187,6 +221,37 @@ public final class CommandScheduler: Sendable {
         }
         // A full batch means more may be waiting.
         if claimed.count == min(capacity, 500) { wake() }
+    }
+
+    /// Starts the first run of a claimed command; `provider`: the one it has yet to be submitted to, whose count
+    /// of runs under way it was taken into.
+    private func start(_ entry: LedgerEntry, submittingTo provider: GenerationProvider? = nil, in group: inout DiscardingTaskGroup) {
+        let key = entry.key
+        group.addTask {
+            let outcome = await self.runner.run(entry, onResult: self.onResult(key))
+            if let provider { self.backlog.withLock { $0.starting[provider, default: 1] -= 1 } }
+            self.finished(key, run: 0, outcome)
+        }
+    }
+
+    /// Starts queued commands while their provider has fewer than ``Settings/startingPerProvider`` runs under way.
+    private func startQueued(in group: inout DiscardingTaskGroup) {
+        let limit = max(1, settings.startingPerProvider)
+        let ready = backlog.withLock { backlog -> [(GenerationProvider, LedgerEntry)] in
+            var ready: [(GenerationProvider, LedgerEntry)] = []
+            for provider in Array(backlog.queued.keys) {
+                guard var queue = backlog.queued[provider] else { continue }
+                var starting = backlog.starting[provider, default: 0]
+                while starting < limit, let entry = queue.popFirst() {
+                    ready.append((provider, entry))
+                    starting += 1
+                }
+                backlog.starting[provider] = starting
+                backlog.queued[provider] = queue.isEmpty ? nil : queue
+            }
+            return ready
+        }
+        for (provider, entry) in ready { start(entry, submittingTo: provider, in: &group) }
     }
 
     private func tick() async {

@@ -82,18 +82,38 @@ public struct DataURIImageHost: InputImageHost {
 }
 
 /// Reads an ``ImageSource``'s bytes (downloading URLs, bounded).
+///
+/// A download that fails in a way that may pass (a pooled connection the server had closed, a timeout, a 5xx or a
+/// 429) is tried again twice, 250 ms and 1 s later, before the input counts as unreachable.
 struct ImageLoader: Sendable {
     let http: VendorHTTP
+
+    /// Waits before the second and third download attempts.
+    static let retryDelays: [Duration] = [.milliseconds(250), .seconds(1)]
 
     func bytes(_ source: ImageSource) async throws(ProviderError) -> [UInt8] {
         switch source {
         case .bytes(let bytes): return bytes
         case .url(let url):
-            do {
-                return try await http.download(url)
-            } catch {
-                throw ProviderError(
-                    .inputPreparationFailed, provider: http.provider, message: "cannot download input \(url): \(error.message)")
+            var attempt = 0
+            while true {
+                let failure: ProviderError
+                do {
+                    return try await http.download(url)
+                } catch {
+                    failure = error
+                }
+                guard failure.isRetryable, attempt < Self.retryDelays.count, !Task.isCancelled else {
+                    throw ProviderError(
+                        .inputPreparationFailed, provider: http.provider,
+                        message: "cannot download input \(url): \(failure.message)")
+                }
+                do {
+                    try await Task.sleep(for: Self.retryDelays[attempt])
+                } catch {
+                    throw ProviderError(.cancelled, provider: http.provider, message: "cancelled while downloading \(url)")
+                }
+                attempt += 1
             }
         }
     }
