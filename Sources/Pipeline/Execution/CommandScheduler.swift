@@ -229,7 +229,11 @@ public final class CommandScheduler: Sendable {
         let key = entry.key
         group.addTask {
             let outcome = await self.runner.run(entry, onResult: self.onResult(key))
-            if let provider { self.backlog.withLock { $0.starting[provider, default: 1] -= 1 } }
+            if let provider {
+                // Its place goes to the next queued command (a run ending with its task watched wakes no one else).
+                self.backlog.withLock { $0.starting[provider, default: 1] -= 1 }
+                self.wake()
+            }
             self.finished(key, run: 0, outcome)
         }
     }
