@@ -174,23 +174,20 @@ struct CommandRunner: Sendable {
 
     // MARK: Steps
 
-    // The steps are never inlined into `step`: an async function's frame holds the values of everything inlined into
-    // it, so a command waiting for its result would keep the frames of every step (22 KB) instead of one.
+    // The steps are never inlined into their callers: an async function's frame holds the values of everything
+    // inlined into it, and thousands of commands wait in these frames at once.
 
+    /// The steps after the task's result (store, record the outcome event, publish), run by `drive` in a child
+    /// task; submitting and watching the task `drive` does itself.
     private func step(_ entry: LedgerEntry, lease: Lease) async throws -> LedgerEntry {
         switch entry.state {
-        case .planned, .deferred, .submitting:
-            return try await submit(entry, lease: lease)
-        case .submitted:
-            // Watched, not awaited (see `drive`).
-            return entry
         case .fetched:
             return try await store(entry, lease: lease)
         case .stored:
             return try await recordReady(entry, lease: lease)
         case .publishing:
             return try await publish(entry, lease: lease)
-        case .published, .failed, .resolved:
+        case .planned, .deferred, .submitting, .submitted, .published, .failed, .resolved:
             return entry
         }
     }

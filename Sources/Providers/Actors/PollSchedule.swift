@@ -90,13 +90,4 @@ struct PollSchedule {
         }
         return due
     }
-
-    /// Removes every watch and returns them.
-    mutating func removeAll() -> [Watch] {
-        let all = Array(watches.values)
-        watches = [:]
-        dueAt = [:]
-        dues = Heap()
-        return all
-    }
 }

@@ -708,12 +708,23 @@ public actor ProviderWorker {
 
     /// Ends the watch `id` with `cancelled`, freeing its task's slot; a poll under way is cancelled.
     private func stopPolling(_ id: UInt64) {
-        guard let watch = polls.remove(id) else { return }
+        guard let watch = polls[id] else { return }
         pollsUnderWay.removeValue(forKey: id)?.cancel()
-        let error = ProviderError(.cancelled, provider: provider, message: "cancelled while polling \(watch.task.taskID)")
-        recordFailure(of: watch.task, error)
-        watch.onResult(.failure(error))
+        endWatch(
+            id, .failure(ProviderError(.cancelled, provider: provider, message: "cancelled while polling \(watch.task.taskID)")))
         armPollTimer()
+    }
+
+    /// Takes the watch `id` out of the schedule, books its task's outcome (freeing the slot) and hands it on.
+    private func endWatch(_ id: UInt64, _ outcome: Result<ProviderOutput, ProviderError>) {
+        guard let watch = polls.remove(id) else { return }
+        switch outcome {
+        case .success(let output):
+            watch.onResult(.success(recordSuccess(of: watch.task, output)))
+        case .failure(let error):
+            recordFailure(of: watch.task, error)
+            watch.onResult(.failure(error))
+        }
     }
 
     /// Makes the poll timer fire when the next watch is due (or stops it when none is waiting).
@@ -763,16 +774,15 @@ public actor ProviderWorker {
         guard var watch = polls[id] else { return }
         switch step {
         case .success(.done(let output)):
-            _ = polls.remove(id)
-            watch.onResult(.success(recordSuccess(of: watch.task, output)))
+            endWatch(id, .success(output))
         case .success(.pending(let vendorStatus)):
             guard clock.now + watch.interval <= watch.deadline else {
-                let error = ProviderError(
-                    .taskTimedOut, provider: provider,
-                    message: "task \(watch.task.taskID) still \(vendorStatus) after \(watch.timeout)")
-                _ = polls.remove(id)
-                recordFailure(of: watch.task, error)
-                watch.onResult(.failure(error))
+                endWatch(
+                    id,
+                    .failure(
+                        ProviderError(
+                            .taskTimedOut, provider: provider,
+                            message: "task \(watch.task.taskID) still \(vendorStatus) after \(watch.timeout)")))
                 return
             }
             let schedule = watch.task.kind.isVideo ? configuration.videoPolling : configuration.imagePolling
@@ -782,9 +792,7 @@ public actor ProviderWorker {
             polls.reschedule(id, at: due)
             armPollTimer()
         case .failure(let error):
-            _ = polls.remove(id)
-            recordFailure(of: watch.task, error)
-            watch.onResult(.failure(error))
+            endWatch(id, .failure(error))
         }
     }
 
